@@ -1,0 +1,1 @@
+"""One module per domain; each defines COMMANDS and optionally FOLLOW_UPS."""

@@ -1,0 +1,1 @@
+"""The `jamroom` command line."""

@@ -1,0 +1,174 @@
+"""From a platform event to an acknowledgement: parse, check, resolve, enqueue.
+
+This is all an adapter's inbound half calls.  It never generates: it validates,
+enqueues and answers ("queued · position 3") well within a platform's 3 s.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from bot.catalog.parse import Parsed, parse, validate
+from bot.catalog.spec import Command, OptionType, Permission
+from bot.credits import merge_contributors
+from bot.errors import UserError
+from bot.handlers import handlers
+from bot.models import Artifact, Contributor, Job, Origin, Request, Role, Upload, new_id, seed_from
+from bot.reply import Reply, queued_text
+
+if TYPE_CHECKING:
+    from bot.runtime import Jamroom
+
+log = logging.getLogger(__name__)
+
+
+class Intake:
+    def __init__(self, jam: Jamroom) -> None:
+        self.jam = jam
+
+    async def submit_text(self, text: str, origin: Origin, uploads: Mapping[str, Upload] | None = None) -> Reply:
+        """Parse chat text and submit it; every failure becomes a one-line reply."""
+        try:
+            parsed = parse(text, self.jam.catalog)
+        except UserError as exc:
+            return Reply.error(exc.message)
+        return await self.submit(parsed, origin, uploads)
+
+    async def submit_options(self, name: str, options: Mapping[str, Any], origin: Origin,
+                             uploads: Mapping[str, Upload] | None = None) -> Reply:
+        """For adapters whose platform already split the options (Discord, buttons)."""
+        command = self.jam.catalog.get(name)
+        if command is None:
+            return Reply.error(f"unknown command /{name}; type /help to see the commands")
+        try:
+            values = validate(command, {k: v for k, v in options.items() if v is not None})
+        except UserError as exc:
+            return Reply.error(exc.message)
+        text = " ".join([f"/{name}"] + [f"{k}:{v}" for k, v in options.items() if v not in (None, "")])
+        return await self.submit(Parsed(command, values, text), origin, uploads)
+
+    async def submit(self, parsed: Parsed, origin: Origin, uploads: Mapping[str, Upload] | None = None) -> Reply:
+        try:
+            return await self._submit(parsed, origin, dict(uploads or {}))
+        except UserError as exc:
+            return Reply.error(exc.message)
+
+    async def _submit(self, parsed: Parsed, origin: Origin, uploads: dict[str, Upload]) -> Reply:
+        command = parsed.command
+        if command.permission is Permission.MODERATOR and not origin.is_moderator:
+            raise UserError(f"/{command.name} is for moderators")
+        for check in self.jam.checks:
+            await check(parsed, origin)
+        if command.handler:
+            return await handlers()[command.handler](self.jam, parsed, origin)
+        job = await self.build_job(parsed, origin, uploads)
+        result = await self.jam.queue.enqueue(job, f"{origin.platform}:{origin.event_id}")
+        position = result.position
+        log.info("queued", extra={"job": result.job.id, "command": command.name, "member": origin.member_key,
+                                  "position": position, "duplicate": result.duplicate})
+        return Reply(queued_text(position), job_id=result.job.id, position=position, duplicate=result.duplicate)
+
+    async def build_job(self, parsed: Parsed, origin: Origin, uploads: dict[str, Upload]) -> Job:
+        command = parsed.command
+        options = dict(parsed.values)
+        parents = await self._resolve_parents(command, options, origin)
+        files = self._check_uploads(command, options, uploads)
+        generator = self._pick_generator(command, parents)
+        if command.builds_on and parents:
+            await self.jam.consent.check(origin, list(parents.values()))
+        contributors = self._contributors(command, options, origin, parents, files)
+        spec = {k: v for k, v in options.items()
+                if (opt := command.option(k)) is None or opt.type not in (OptionType.ARTIFACT, OptionType.FILE)}
+        seed = spec.get("seed")
+        if seed is None:
+            seed = seed_from(f"{origin.platform}:{origin.event_id}")
+        request = Request(command.name, spec, origin, {k: a.id for k, a in parents.items()}, files, parsed.text)
+        return Job(new_id("j"), request, generator, int(seed), contributors)
+
+    async def _resolve_parents(self, command: Command, options: dict[str, Any], origin: Origin) -> dict[str, Artifact]:
+        parents: dict[str, Artifact] = {}
+        workspace = f"{origin.platform}:{origin.workspace}:"
+        for opt in command.options:
+            if opt.type is not OptionType.ARTIFACT:
+                continue
+            ref = options.get(opt.name)
+            if ref is None:
+                if opt.required:
+                    raise UserError(f"/{command.name} needs {opt.name}: an artifact id")
+                continue
+            if ref == "latest":
+                found = await self.jam.ledger.latest(origin.thread_key, opt.kinds or self._kinds_for(command))
+                if found is None:
+                    raise UserError(f"nothing here to build on yet; make something first or give {opt.name}:<id>")
+            else:
+                found = await self.jam.ledger.artifact(ref)
+                if found is None or not found.thread.startswith(workspace):
+                    raise UserError(f"no artifact {ref} here; check the id under the result")
+                if opt.kinds and found.kind not in opt.kinds:
+                    raise UserError(f"{opt.name} must be {' or '.join(opt.kinds)}, but {ref} is {found.kind}")
+            parents[opt.name] = found
+        return parents
+
+    def _kinds_for(self, command: Command) -> tuple[str, ...]:
+        """Kinds some generator can build on for this command (so 'latest' skips the others)."""
+        kinds: set[str] = set()
+        table = self.jam.generators
+        for gen in table.values():
+            if gen.command == command.name:
+                kinds |= set(gen.accepts)
+        if command.generator and command.generator in table:
+            kinds |= set(table[command.generator].accepts)
+        return tuple(sorted(kinds))
+
+    def _check_uploads(self, command: Command, options: dict[str, Any],
+                       uploads: dict[str, Upload]) -> dict[str, Upload]:
+        files: dict[str, Upload] = {}
+        for opt in command.options:
+            if opt.type is not OptionType.FILE:
+                continue
+            upload = uploads.get(opt.name)
+            if upload is None:
+                if opt.required:
+                    raise UserError(f"/{command.name} needs {opt.name}: attach a file")
+                continue
+            if opt.max_bytes is not None and upload.size > opt.max_bytes:
+                raise UserError(f"{opt.name} is too large: {upload.size / 1e6:.1f} MB "
+                                f"(limit {opt.max_bytes / 1e6:.0f} MB)")
+            if opt.mimes and upload.mime not in opt.mimes:
+                raise UserError(f"{opt.name} must be {', '.join(m.split('/')[-1] for m in opt.mimes)}; "
+                                f"got {upload.mime or 'an unknown type'}")
+            if not self.jam.store.has(upload.sha256):
+                raise UserError(f"{opt.name} was not received; upload it again")
+            files[opt.name] = upload
+        return files
+
+    def _pick_generator(self, command: Command, parents: dict[str, Artifact]) -> str:
+        if command.generator:
+            if command.generator not in self.jam.generators:
+                raise UserError(f"/{command.name} is not available on this server")
+            return command.generator
+        parent = next(iter(parents.values()), None)
+        gen = self.jam.generator_for(command.name, parent.kind if parent else None)
+        if gen is None:
+            what = f"a {parent.kind} result" if parent else "new work"
+            raise UserError(f"/{command.name} cannot work on {what} yet")
+        return gen.name
+
+    def _contributors(self, command: Command, options: dict[str, Any], origin: Origin,
+                      parents: dict[str, Artifact], files: dict[str, Upload]) -> list[Contributor]:
+        carried = [c for p in parents.values() for c in p.contributors]
+        if parents and command.builds_on:
+            try:
+                action = (command.action or command.name).format(**{k: v for k, v in options.items() if v is not None})
+            except (KeyError, IndexError, ValueError):
+                action = command.action or command.name
+            own = [Contributor(origin.member_key, origin.member_name, Role.BUILT_ON, action)]
+        elif files:
+            own = [Contributor(origin.member_key, origin.member_name, Role.UPLOADED, command.name)]
+        else:
+            own = [Contributor(origin.member_key, origin.member_name, Role.PROMPTED, "")]
+        if files and parents:
+            own.append(Contributor(origin.member_key, origin.member_name, Role.UPLOADED, command.name))
+        return merge_contributors(carried, own)

@@ -1,0 +1,199 @@
+"""Append to and read from the ledger (SQLite by default, PostgreSQL when configured).
+
+Appends are serialised — an asyncio lock in-process and, on PostgreSQL, an advisory
+lock for the transaction — so concurrent writers never fork the hash chain.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from sqlalchemy import event, func, insert, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.ledger import migrate
+from bot.ledger.chain import GENESIS, Verdict, canonical, entry_hash, verify_rows
+from bot.ledger.schema import contributions, deliveries, entries
+from bot.models import Artifact
+
+APPEND_LOCK = 0x4A414D02
+
+
+class Ledger:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: AsyncEngine = create_async_engine(url, **self._engine_args(url))
+        self._lock = asyncio.Lock()
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+
+    @staticmethod
+    def _engine_args(url: str) -> dict[str, Any]:
+        if url.startswith("sqlite"):
+            return {"connect_args": {"timeout": 30}}
+        return {"pool_size": 5, "max_overflow": 5, "pool_pre_ping": True}
+
+    async def open(self) -> Ledger:
+        await migrate.upgrade(self.engine)
+        return self
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    # -- appending -------------------------------------------------------------------------
+
+    async def append(self, kind: str, subject: str, thread: str, payload: dict[str, Any],
+                     contributors: list[dict[str, str]] | None = None) -> tuple[int, str]:
+        """Add one entry at the end of the chain; returns (seq, hash).
+
+        Another process appending at the same moment makes the insert collide on
+        ``seq`` (SQLite has no advisory lock); then we read the new end and try again.
+        """
+        for attempt in range(20):
+            try:
+                return await self._append_once(kind, subject, thread, canonical(payload), contributors)
+            except (IntegrityError, OperationalError):
+                if attempt == 19 or (await self._entry_for(subject, kind) is not None and kind == "artifact"):
+                    raise
+                await asyncio.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    async def _append_once(self, kind: str, subject: str, thread: str, body: str,
+                           contributors: list[dict[str, str]] | None) -> tuple[int, str]:
+        async with self._lock, self.engine.begin() as conn:
+            if self.engine.dialect.name == "postgresql":
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK})
+            last = (await conn.execute(
+                select(entries.c.seq, entries.c.hash).order_by(entries.c.seq.desc()).limit(1)
+            )).first()
+            seq = (last.seq + 1) if last else 1
+            prev = last.hash if last else GENESIS
+            digest = entry_hash(seq, kind, subject, thread, body, prev)
+            await conn.execute(insert(entries).values(
+                seq=seq, kind=kind, subject=subject, thread=thread, payload=body, prev_hash=prev, hash=digest))
+            for c in contributors or []:
+                await conn.execute(insert(contributions).values(
+                    seq=seq, artifact_id=subject, thread=thread, member=c["member"], name=c["name"],
+                    role=c["role"], action=c.get("action", "")))
+        return seq, digest
+
+    async def record_artifact(self, artifact: Artifact) -> str:
+        """Record an artifact once; a re-run job with the same artifact id records nothing new."""
+        existing = await self._entry_for(artifact.id, "artifact")
+        if existing is not None:
+            return existing.hash
+        try:
+            _, digest = await self.append(
+                "artifact", artifact.id, artifact.thread, artifact.to_dict(),
+                [c.to_dict() for c in artifact.contributors])
+        except IntegrityError:
+            existing = await self._entry_for(artifact.id, "artifact")
+            if existing is None:
+                raise
+            return existing.hash
+        return digest
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def _entry_for(self, subject: str, kind: str) -> Any:
+        async with self.engine.connect() as conn:
+            return (await conn.execute(
+                select(entries).where(entries.c.subject == subject, entries.c.kind == kind).limit(1)
+            )).first()
+
+    async def artifact(self, artifact_id: str) -> Artifact | None:
+        row = await self._entry_for(artifact_id, "artifact")
+        return Artifact.from_dict(json.loads(row.payload)) if row else None
+
+    async def artifacts(self, *, thread: str | None = None, member: str | None = None,
+                        limit: int | None = None, newest_first: bool = False) -> list[Artifact]:
+        query = select(entries.c.payload).where(entries.c.kind == "artifact")
+        if thread is not None:
+            query = query.where(entries.c.thread == thread)
+        if member is not None:
+            query = query.where(entries.c.subject.in_(
+                select(contributions.c.artifact_id).where(contributions.c.member == member)))
+        query = query.order_by(entries.c.seq.desc() if newest_first else entries.c.seq)
+        if limit:
+            query = query.limit(limit)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [Artifact.from_dict(json.loads(r.payload)) for r in rows]
+
+    async def latest(self, thread: str, kinds: tuple[str, ...] = ()) -> Artifact | None:
+        for artifact in await self.artifacts(thread=thread, newest_first=True, limit=50):
+            if not kinds or artifact.kind in kinds:
+                return artifact
+        return None
+
+    async def lineage(self, artifact_id: str, depth: int = 32) -> list[Artifact]:
+        """The artifact and its ancestors, nearest first (breadth-first, each once)."""
+        out: list[Artifact] = []
+        seen: set[str] = set()
+        frontier = [artifact_id]
+        while frontier and len(out) < depth:
+            current = frontier.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            found = await self.artifact(current)
+            if found is None:
+                continue
+            out.append(found)
+            frontier.extend(found.parents)
+        return out
+
+    async def entries_of(self, kind: str, subject: str | None = None) -> list[dict[str, Any]]:
+        query = select(entries).where(entries.c.kind == kind).order_by(entries.c.seq)
+        if subject is not None:
+            query = query.where(entries.c.subject == subject)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [{"seq": r.seq, "thread": r.thread, "subject": r.subject, **json.loads(r.payload)} for r in rows]
+
+    # -- chain -----------------------------------------------------------------------------
+
+    async def head(self) -> tuple[int, str]:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(
+                select(entries.c.seq, entries.c.hash).order_by(entries.c.seq.desc()).limit(1))).first()
+        return (row.seq, row.hash) if row else (0, GENESIS)
+
+    async def verify(self, head: str | None = None) -> Verdict:
+        async with self.engine.connect() as conn:
+            result = await conn.stream(select(entries).order_by(entries.c.seq))
+            rows = [row async for row in result]
+        return verify_rows(rows, head)
+
+    async def count(self) -> int:
+        async with self.engine.connect() as conn:
+            return int((await conn.execute(select(func.count()).select_from(entries))).scalar_one())
+
+    # -- delivery log (idempotent posting) ---------------------------------------------------
+
+    async def delivered(self, job_id: str) -> bool:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(deliveries.c.job_id).where(deliveries.c.job_id == job_id))).first()
+        return row is not None
+
+    async def mark_delivered(self, job_id: str, artifact_id: str | None, ref: str = "") -> bool:
+        """Record a posted result; False if it was already recorded (someone else posted it)."""
+        try:
+            async with self.engine.begin() as conn:
+                await conn.execute(insert(deliveries).values(
+                    job_id=job_id, artifact_id=artifact_id, delivered_at=time.time(), ref=ref))
+        except IntegrityError:
+            return False
+        return True
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

@@ -1,0 +1,99 @@
+"""The JobQueue interface every backend implements (memory now, Redis for scale-out).
+
+Guarantees the core relies on:
+- ``enqueue`` is idempotent on the platform event id: the same key returns the same job;
+- members are served round-robin, each with at most ``member_in_flight`` jobs running,
+  and at most ``rate_limit`` accepted jobs per ``rate_window`` seconds;
+- ``cancel`` removes a waiting job, only for the member who asked for it.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import Any
+
+from bot.models import Job
+
+
+@dataclass(frozen=True)
+class Fairness:
+    member_in_flight: int = 3
+    rate_limit: int = 20
+    rate_window: float = 600.0
+    idempotency_ttl: float = 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    job: Job
+    position: int
+    #: True when the idempotency key was seen before: ``job`` is the earlier one.
+    duplicate: bool = False
+
+
+def rate_limited_message(limit: int, window: float, retry_in: float) -> str:
+    minutes = max(1, round(window / 60))
+    wait = max(1, round(retry_in))
+    when = f"{wait} s" if wait < 90 else f"{round(wait / 60)} min"
+    return f"you have started {limit} jobs in the last {minutes} minutes; try again in {when}"
+
+
+def round_robin_order(queues: dict[str, list[Job]], rotation: list[str]) -> list[Job]:
+    """The order waiting jobs will start in: one per member per turn, members in rotation order."""
+    order: list[Job] = []
+    cursors = {m: 0 for m in rotation}
+    remaining = sum(len(queues.get(m, [])) for m in rotation)
+    while remaining:
+        for member in rotation:
+            jobs = queues.get(member, [])
+            i = cursors[member]
+            if i < len(jobs):
+                order.append(jobs[i])
+                cursors[member] = i + 1
+                remaining -= 1
+    return order
+
+
+class JobQueue(abc.ABC):
+    """A fair, idempotent job queue."""
+
+    backend: str = "abstract"
+
+    @abc.abstractmethod
+    async def enqueue(self, job: Job, idempotency_key: str) -> Enqueued:
+        """Queue ``job`` unless ``idempotency_key`` was seen; raises Refused or Busy."""
+
+    @abc.abstractmethod
+    async def consume(self, worker: str = "worker") -> Job:
+        """Wait for the next job this worker may run (fairness applied)."""
+
+    @abc.abstractmethod
+    async def ack(self, job: Job) -> None:
+        """The job finished (delivered, or failed for good and the member was told)."""
+
+    @abc.abstractmethod
+    async def fail(self, job: Job, error: str, *, retry: bool) -> bool:
+        """The job failed; with ``retry`` it is queued again later. Returns True if it will retry."""
+
+    @abc.abstractmethod
+    async def position(self, job_id: str) -> int | None:
+        """1-based place among waiting jobs, 0 when running, None when not queued."""
+
+    @abc.abstractmethod
+    async def cancel(self, job_id: str, member: str) -> bool:
+        """Remove a waiting job of ``member``; False if not theirs or no longer waiting."""
+
+    @abc.abstractmethod
+    async def waiting_of(self, member: str) -> list[str]:
+        """Ids of the member's waiting jobs, oldest first."""
+
+    @abc.abstractmethod
+    async def stats(self) -> dict[str, Any]:
+        """Counts for /metrics and `jamroom jobs stats`."""
+
+    async def heartbeat(self, job: Job) -> None:  # noqa: B027 - optional for backends without leases
+        """Tell the queue a long job is still alive (Redis: keeps it from being reclaimed)."""
+
+    async def close(self) -> None:  # noqa: B027 - optional
+        """Release connections."""

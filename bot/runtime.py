@@ -1,0 +1,123 @@
+"""The composition root: settings in, a running Jamroom out.
+
+Everything is wired here and only here — queue backend, ledger, artifact store,
+generator pool, label policy, consent, outbound adapters and workers — so the
+rest of the core depends on interfaces, and tests build the same object with
+their own settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from bot.catalog.parse import Parsed
+from bot.catalog.registry import Catalog, catalog
+from bot.consent import Consent
+from bot.intake import Intake
+from bot.labels import Labels
+from bot.ledger import Ledger
+from bot.models import Origin, Upload
+from bot.outbound import Outbounds
+from bot.pool import GeneratorPool
+from bot.queue.base import Fairness, JobQueue
+from bot.queue.memory import MemoryQueue
+from bot.reply import Reply
+from bot.settings import Settings
+from bot.store import ArtifactStore
+from bot.worker import Worker
+from generators import registry
+from generators.base import Generator
+
+log = logging.getLogger(__name__)
+
+Check = Callable[[Parsed, Origin], Awaitable[None]]
+
+
+def fairness_from(settings: Settings) -> Fairness:
+    return Fairness(settings.member_in_flight, settings.rate_limit, settings.rate_window, settings.idempotency_ttl)
+
+
+def make_queue(settings: Settings) -> JobQueue:
+    if settings.queue_backend == "redis":
+        from bot.queue.redis import RedisQueue  # imported only when chosen
+
+        return RedisQueue.from_settings(settings)
+    return MemoryQueue(fairness_from(settings))
+
+
+class Jamroom:
+    """One Jamroom: call :meth:`start`, submit commands, :meth:`stop`."""
+
+    def __init__(self, settings: Settings | None = None, *, queue: JobQueue | None = None,
+                 cat: Catalog | None = None, extra_generators: Mapping[str, Generator] | None = None) -> None:
+        self.settings = settings or Settings()
+        self.catalog = cat or catalog()
+        self.generators: dict[str, Generator] = {**registry.generators(), **(extra_generators or {})}
+        self.store = ArtifactStore(self.settings.artifacts_dir)
+        self.ledger = Ledger(self.settings.sqlalchemy_url)
+        self.queue = queue or make_queue(self.settings)
+        self.pool = GeneratorPool(self.settings.concurrency, timeout=self.settings.job_timeout,
+                                  max_output_bytes=self.settings.max_output_bytes)
+        self.labels = Labels(self.ledger, self.settings.label_text)
+        self.consent = Consent(self.ledger)
+        self.outbounds = Outbounds()
+        self.checks: list[Check] = []
+        self.intake = Intake(self)
+        self.worker = Worker(self)
+        self._workers_running = False
+
+    def generator(self, name: str) -> Generator:
+        return self.generators[name]
+
+    def generator_for(self, command: str, parent_kind: str | None) -> Generator | None:
+        for gen in self.generators.values():
+            if gen.command != command:
+                continue
+            if (parent_kind is None and not gen.accepts) or (parent_kind is not None and parent_kind in gen.accepts):
+                return gen
+        return None
+
+    async def start(self, *, workers: bool = True) -> Jamroom:
+        self.settings.data.mkdir(parents=True, exist_ok=True)
+        await self.ledger.open()
+        if workers:
+            await self.start_workers()
+        return self
+
+    async def start_workers(self, concurrency: int | None = None) -> None:
+        """Start the generator pool and in-process worker tasks (memory queue, or a worker process)."""
+        if self._workers_running:
+            return
+        await self.pool.start()
+        self.worker.start(concurrency or self.settings.concurrency)
+        self._workers_running = True
+
+    async def stop(self) -> None:
+        if self._workers_running:
+            await self.worker.stop()
+            await self.pool.close()
+            self._workers_running = False
+        await self.queue.close()
+        await self.ledger.close()
+
+    async def __aenter__(self) -> Jamroom:
+        return await self.start()
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.stop()
+
+    # -- the one way in, for every adapter ---------------------------------------------------
+
+    async def submit_text(self, text: str, origin: Origin, uploads: Mapping[str, Upload] | None = None) -> Reply:
+        return await self.intake.submit_text(text, origin, uploads)
+
+    async def submit_options(self, name: str, options: Mapping[str, Any], origin: Origin,
+                             uploads: Mapping[str, Upload] | None = None) -> Reply:
+        return await self.intake.submit_options(name, options, origin, uploads)
+
+    def save_upload(self, name: str, mime: str, data: bytes) -> Upload:
+        """Adapters store a member's file first, then reference it in the command."""
+        digest = self.store.put(data)
+        return Upload(name=name, mime=mime, sha256=digest, size=len(data))

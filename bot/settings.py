@@ -1,0 +1,73 @@
+"""Settings from the environment (and a ``.env`` file), with defaults that run on a laptop.
+
+Everything is optional: with nothing set, Jamroom uses a memory queue, a SQLite
+ledger and files under ``./jamroom-data``.  Tests pass values explicitly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JAMROOM_", env_file=".env", extra="ignore")
+
+    data: Path = Field(default=Path("jamroom-data"), description="Folder for the SQLite ledger and artifact files")
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+    queue: str = Field(default="auto", description="memory, redis, or auto (redis when REDIS_URL is set)")
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str | None = None
+    studio_token: str | None = None
+
+    #: Generator processes in the pool (and jobs run at once) per worker.
+    concurrency: int = 2
+    job_timeout: float = 30.0
+    max_output_bytes: int = 25 * 1024 * 1024
+
+    #: Fairness: jobs one member may have running at once, and a rate limit over a window.
+    member_in_flight: int = 3
+    rate_limit: int = 20
+    rate_window: float = 600.0
+    #: How long an idempotency key is remembered.
+    idempotency_ttl: float = 24 * 3600.0
+
+    #: Redis queue timings (seconds): a job whose worker stopped heartbeating is reclaimed after claim_idle.
+    claim_idle: float = 30.0
+    heartbeat: float = 5.0
+    max_attempts: int = 5
+    retry_backoff: float = 2.0
+
+    label_text: str = "🤖 AI-generated · Jamroom {generator} v{version}"
+    synth: str = "auto"
+    soundfont: str | None = None
+
+    log_format: str = Field(default="text", description="text or json")
+    log_level: str = "INFO"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The ledger's URL: DATABASE_URL when set, else a SQLite file under the data folder."""
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgres://"):
+                url = "postgresql://" + url[len("postgres://") :]
+            if url.startswith("postgresql://"):
+                url = "postgresql+asyncpg://" + url[len("postgresql://") :]
+            return url
+        return f"sqlite+aiosqlite:///{(self.data / 'ledger.sqlite3').resolve()}"
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.data / "artifacts"
+
+    @property
+    def queue_backend(self) -> str:
+        if self.queue == "auto":
+            return "redis" if self.redis_url else "memory"
+        return self.queue

@@ -1,0 +1,167 @@
+"""The worker: take a job, run its generator off the loop, store, record, deliver.
+
+Order matters for crash safety: files are stored and the artifact recorded before
+posting, and posting is skipped when the delivery log already has the job — so a
+job re-run after a crash records once and posts once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from bot.credits import credits_line
+from bot.models import Artifact, ArtifactFile, Button, Delivery, Job, Role
+from bot.outbound import DeliveryRetry
+from bot.pool import JobFailed
+from generators.base import InputFile, Result
+from generators.provenance import source_type_for
+
+if TYPE_CHECKING:
+    from bot.runtime import Jamroom
+
+log = logging.getLogger(__name__)
+
+DISCLOSURE = "AI-generated with Jamroom: made by an algorithm from members' prompts, without a trained model."
+
+
+class Worker:
+    def __init__(self, jam: Jamroom, name: str = "worker") -> None:
+        self.jam = jam
+        self.name = name
+        self._tasks: list[asyncio.Task[None]] = []
+        self.timings: list[float] = []
+
+    def start(self, concurrency: int) -> None:
+        for i in range(concurrency):
+            self._tasks.append(asyncio.create_task(self._loop(f"{self.name}-{i}"), name=f"jamroom-{self.name}-{i}"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+
+    async def _loop(self, name: str) -> None:
+        while True:
+            job = await self.jam.queue.consume(name)
+            try:
+                await self.handle(job)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("job crashed the worker loop", extra={"job": job.id})
+                await self._give_up(job, "something went wrong on our side; the job was stopped")
+
+    async def handle(self, job: Job) -> None:
+        started = time.perf_counter()
+        origin = job.request.origin
+        await self.jam.outbounds.progress(origin, job.id, "running", "working…")
+        generator = self.jam.generator(job.generator)
+        try:
+            inputs = await self._inputs(job)
+            spec = self._spec(job, inputs)
+            beat = asyncio.create_task(self._heartbeat(job))
+            try:
+                result = await self.jam.pool.run(generator, spec, inputs, job.seed)
+            finally:
+                beat.cancel()
+        except JobFailed as exc:
+            log.info("job failed", extra={"job": job.id, "reason": exc.reason})
+            await self._give_up(job, exc.message)
+            return
+        artifact = await self._record(job, generator, result)
+        await self._deliver(job, artifact)
+        self.timings.append(time.perf_counter() - started)
+
+    async def _heartbeat(self, job: Job) -> None:
+        while True:
+            await asyncio.sleep(self.jam.settings.heartbeat)
+            await self.jam.queue.heartbeat(job)
+
+    async def _inputs(self, job: Job) -> list[InputFile]:
+        inputs: list[InputFile] = []
+        for slot, artifact_id in job.request.parents.items():
+            parent = await self.jam.ledger.artifact(artifact_id)
+            if parent is None:
+                raise JobFailed(f"the artifact {artifact_id} is gone", reason="missing")
+            for f in parent.files:
+                data = await asyncio.to_thread(self.jam.store.get, f.sha256)
+                inputs.append(InputFile(f.name, f.mime, data, "parent", parent.kind, parent.spec, slot,
+                                        parent.generator, parent.seed))
+        for slot, upload in job.request.uploads.items():
+            data = await asyncio.to_thread(self.jam.store.get, upload.sha256)
+            inputs.append(InputFile(upload.name, upload.mime, data, "upload", "", {}, slot))
+        return inputs
+
+    def _spec(self, job: Job, inputs: list[InputFile]) -> dict[str, Any]:
+        spec = dict(job.request.options)
+        prompt = spec.get("prompt")
+        spec["_provenance"] = {
+            "credits": [c.line() for c in job.contributors],
+            "title": str(prompt) if prompt else f"Jamroom {job.request.command}",
+            "disclosure": DISCLOSURE,
+            "source_type": source_type_for(any(i.origin == "upload" for i in inputs)
+                                           or any(c.role is Role.UPLOADED for c in job.contributors)),
+        }
+        spec["_synth"] = self.jam.settings.synth
+        if self.jam.settings.soundfont:
+            spec["_soundfont"] = self.jam.settings.soundfont
+        return spec
+
+    async def _record(self, job: Job, generator: Any, result: Result) -> Artifact:
+        files = []
+        for out in result.outputs:
+            digest = await asyncio.to_thread(self.jam.store.put, out.data)
+            files.append(ArtifactFile(out.name, out.mime, digest, len(out.data), out.primary))
+        if files and not any(f.primary for f in files):
+            files[0] = ArtifactFile(files[0].name, files[0].mime, files[0].sha256, files[0].size, True)
+        artifact = Artifact(
+            id=job.artifact_id, kind=result.kind, thread=job.request.origin.thread_key,
+            generator=generator.name, version=str(generator.version), spec=dict(job.request.options),
+            seed=job.seed, parents=list(job.request.parents.values()), contributors=list(job.contributors),
+            files=files, facts=dict(result.facts), summary=result.summary, job_id=job.id, created=time.time(),
+        )
+        await self.jam.ledger.record_artifact(artifact)
+        return await self.jam.ledger.artifact(artifact.id) or artifact
+
+    async def make_delivery(self, job: Job, artifact: Artifact) -> Delivery:
+        policy = await self.jam.labels.policy(job.request.origin)
+        buttons = [Button(fu.label, fu.command, {"to": artifact.id, **fu.args}, fu.row)
+                   for fu in self.jam.catalog.actions_for(artifact.kind)]
+        me = job.request.origin.member_key
+        notify = sorted({c.member for c in artifact.contributors if c.member != me})
+        return Delivery(
+            job_id=job.id, origin=job.request.origin, text=artifact.summary or f"/{job.request.command}",
+            artifact=artifact, credits_line=credits_line(artifact.contributors),
+            label=policy.render(artifact.generator, artifact.version), buttons=buttons, notify=notify,
+        )
+
+    async def _deliver(self, job: Job, artifact: Artifact) -> None:
+        if await self.jam.ledger.delivered(job.id):
+            await self.jam.queue.ack(job)
+            return
+        delivery = await self.make_delivery(job, artifact)
+        files = {f.name: await asyncio.to_thread(self.jam.store.get, f.sha256) for f in artifact.files}
+        try:
+            ref = await self.jam.outbounds.deliver(delivery, files)
+        except DeliveryRetry as exc:
+            if await self.jam.queue.fail(job, str(exc), retry=True):
+                return
+            await self._give_up(job, "the result could not be posted; try again")
+            return
+        await self.jam.ledger.mark_delivered(job.id, artifact.id, ref)
+        await self.jam.queue.ack(job)
+
+    async def _give_up(self, job: Job, message: str) -> None:
+        """Tell the member once, then drop the job."""
+        if not await self.jam.ledger.delivered(job.id):
+            delivery = Delivery(job_id=job.id, origin=job.request.origin, text=message, error=message)
+            try:
+                ref = await self.jam.outbounds.deliver(delivery, {})
+                await self.jam.ledger.mark_delivered(job.id, None, ref)
+            except Exception as exc:
+                log.warning("could not tell the member about a failed job", extra={"job": job.id, "error": str(exc)})
+        await self.jam.queue.fail(job, message, retry=False)

@@ -1,0 +1,1 @@
+"""Pure, deterministic makers of images and music; nothing here knows about chat."""
