@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="JAMROOM_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="JAMROOM_", env_file=".env", extra="ignore", populate_by_name=True)
 
     data: Path = Field(default=Path("jamroom-data"), description="Folder for the SQLite ledger and artifact files")
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")

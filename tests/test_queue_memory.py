@@ -1,0 +1,77 @@
+"""The memory queue's promises: idempotency, round-robin fairness, limits, cancel, positions."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from support import origin
+
+from bot.errors import Refused
+from bot.models import Job, Request
+from bot.queue.base import Fairness
+from bot.queue.memory import MemoryQueue
+
+
+def job(member: str, n: int) -> Job:
+    o = origin(member, f"{member}-{n}")
+    return Job(f"j{member}{n}", Request("echo", {"prompt": str(n)}, o), "test.echo", n, [])
+
+
+async def test_one_members_twenty_jobs_delay_another_by_at_most_one():
+    q = MemoryQueue(Fairness(member_in_flight=100))
+    for i in range(20):
+        await q.enqueue(job("ann", i), f"ann-{i}")
+    single = await q.enqueue(job("bob", 0), "bob-0")
+    assert single.position == 2
+    order = [(await q.consume()).id for _ in range(3)]
+    assert order.index("jbob0") <= 1
+
+
+async def test_same_key_returns_the_same_job():
+    q = MemoryQueue()
+    first = await q.enqueue(job("ann", 1), "event-1")
+    again = await q.enqueue(job("ann", 2), "event-1")
+    assert again.duplicate and again.job.id == first.job.id
+    assert (await q.stats())["waiting"] == 1
+
+
+async def test_rate_limit_refuses_with_reason():
+    q = MemoryQueue(Fairness(rate_limit=3, rate_window=600))
+    for i in range(3):
+        await q.enqueue(job("ann", i), f"k{i}")
+    with pytest.raises(Refused, match=r"started 3 jobs in the last 10 minutes; try again in 10 min"):
+        await q.enqueue(job("ann", 9), "k9")
+    await q.enqueue(job("bob", 1), "b1")  # others are not affected
+
+
+async def test_in_flight_limit_lets_others_through():
+    q = MemoryQueue(Fairness(member_in_flight=1))
+    await q.enqueue(job("ann", 1), "a1")
+    await q.enqueue(job("ann", 2), "a2")
+    first = await q.consume()
+    assert first.id == "jann1"
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.2):
+            await q.consume()  # ann already has one running
+    await q.enqueue(job("bob", 1), "b1")
+    assert (await q.consume()).id == "jbob1"
+    await q.ack(first)
+    assert (await q.consume()).id == "jann2"
+
+
+async def test_cancel_only_own_waiting_job():
+    q = MemoryQueue()
+    await q.enqueue(job("ann", 1), "a1")
+    assert not await q.cancel("jann1", "test:w1:bob")
+    assert await q.cancel("jann1", "test:w1:ann")
+    assert await q.position("jann1") is None
+    assert not await q.cancel("jann1", "test:w1:ann")
+
+
+async def test_positions_follow_round_robin():
+    q = MemoryQueue()
+    for i in range(3):
+        await q.enqueue(job("ann", i), f"a{i}")
+    await q.enqueue(job("bob", 0), "b0")
+    assert [await q.position(j) for j in ("jann0", "jbob0", "jann1", "jann2")] == [1, 2, 3, 4]
