@@ -56,12 +56,12 @@ class RecordingOutbound:
         return [d for d, _ in self.deliveries]
 
 
-def test_catalog():
+def build_test_catalog():
     modules = [importlib.import_module(f"{domains.__name__}.{i.name}") for i in pkgutil.iter_modules(domains.__path__)]
     return build_catalog([*modules, support_catalog])
 
 
-def test_settings(data: Path, **overrides: Any) -> Settings:
+def settings_for(data: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {"data": data, "job_timeout": 20.0, "concurrency": 2, "queue": "memory", "database_url": None, "redis_url": None,
                               "heartbeat": 0.5}
     values.update(overrides)
@@ -69,7 +69,7 @@ def test_settings(data: Path, **overrides: Any) -> Settings:
 
 
 def make_jam(data: Path, **overrides: Any) -> tuple[Jamroom, RecordingOutbound]:
-    jam = Jamroom(test_settings(data, **overrides), cat=test_catalog(),
+    jam = Jamroom(settings_for(data, **overrides), cat=build_test_catalog(),
                   extra_generators={cls.name: cls() for cls in support_generators.ALL})
     outbound = RecordingOutbound()
     jam.outbounds.add(outbound)
