@@ -27,7 +27,7 @@ def _extensions() -> list:
     import importlib
 
     found = []
-    for name in ("bot.cli.jobs_cmd", "bot.cli.discord_cmd"):
+    for name in ("bot.cli.jobs_cmd", "bot.cli.discord_cmd", "bot.cli.slack_cmd", "bot.cli.admin_cmd"):
         try:
             found.append(importlib.import_module(name))
         except ModuleNotFoundError:

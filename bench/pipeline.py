@@ -1,0 +1,83 @@
+"""Pipeline benchmark: acknowledgement latency under a burst, and /sketch end to end.
+
+    python bench/pipeline.py [--burst 100] [--sketches 20]
+
+Prints ack p50/p99 while 100 jobs wait (target p99 < 50 ms) and /sketch end-to-end
+p50/p99 with one generator process (target p50 < 1.0 s), plus peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import TimingOutbound, peak_rss_mb, summary  # noqa: E402
+
+from bot.models import Origin  # noqa: E402
+from bot.runtime import Jamroom  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+
+
+def origin(member: str, event: str) -> Origin:
+    return Origin("bench", "w", "c", "t", member, member, event)
+
+
+async def burst(n: int, data: Path) -> None:
+    jam = Jamroom(Settings(_env_file=None, data=data / "burst", queue="memory", database_url=None,
+                           concurrency=1, rate_limit=10_000))
+    out = TimingOutbound()
+    jam.outbounds.add(out)
+    await jam.start()
+    try:
+        async def one(i: int) -> float:
+            t0 = time.perf_counter()
+            reply = await jam.submit_text(f"/sketch burst {i} seed:{i}", origin(f"m{i % 25}", f"burst-{i}"))
+            assert reply.ok, reply.text
+            return time.perf_counter() - t0
+
+        latencies = await asyncio.gather(*(one(i) for i in range(n)))
+        stats = await jam.queue.stats()
+        print(summary(f"ack latency, {n} commands at once ({stats['waiting']} still waiting after)", latencies))
+    finally:
+        await jam.stop()
+
+
+async def sketches(n: int, data: Path) -> None:
+    jam = Jamroom(Settings(_env_file=None, data=data / "e2e", queue="memory", database_url=None, concurrency=1))
+    out = TimingOutbound()
+    jam.outbounds.add(out)
+    await jam.start()
+    try:
+        warm = await jam.submit_text("/sketch warm up seed:1", origin("w", "warm"))
+        await out.wait([warm.job_id])
+        times = []
+        for i in range(n):
+            t0 = time.perf_counter()
+            reply = await jam.submit_text(f'/sketch prompt:"neon koi in the rain {i}" seed:{i}', origin("a", f"s{i}"))
+            await out.wait([reply.job_id])
+            times.append(out.done[reply.job_id] - t0)
+            assert out.deliveries[reply.job_id].ok, out.deliveries[reply.job_id].error
+        print(summary("/sketch end to end (1 generator process)", times))
+    finally:
+        await jam.stop()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--burst", type=int, default=100)
+    parser.add_argument("--sketches", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        await burst(args.burst, Path(tmp))
+        await sketches(args.sketches, Path(tmp))
+    print(f"peak RSS: core process {peak_rss_mb():.0f} MB, generator processes {peak_rss_mb(True):.0f} MB")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
