@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from bot.models import Artifact, Contributor, Role
 
@@ -38,11 +38,17 @@ def merge_contributors(*groups: Sequence[Contributor]) -> list[Contributor]:
     return out
 
 
-def rows(artifacts: Sequence[Artifact]) -> list[dict[str, str]]:
+def upload_shas(a: Artifact) -> list[str]:
+    """The sha256 of each member upload that went into ``a`` (the worker records them in the spec)."""
+    return [u["sha256"] for u in a.spec.get("_uploads", []) if isinstance(u, dict) and "sha256" in u]
+
+
+def rows(artifacts: Sequence[Artifact], removed: Collection[str] = ()) -> list[dict[str, str]]:
     out = []
     for a in artifacts:
         for c in a.contributors:
-            out.append({"artifact": a.id, "kind": a.kind, "generator": f"{a.generator} v{a.version}",
+            out.append({"artifact": a.id + (" (removed)" if a.id in removed else ""), "kind": a.kind,
+                        "generator": f"{a.generator} v{a.version}",
                         "seed": str(a.seed), "member": c.member, "name": c.name, "role": c.role.value,
                         "action": c.action})
     return out
@@ -61,30 +67,85 @@ def summary_counts(artifacts: Sequence[Artifact]) -> list[tuple[str, Counter]]:
     return [(names[m], counts) for m, counts in per.items()]
 
 
-def lineage_text(lineage: Sequence[Artifact]) -> str:
-    """``drums by cy ← bass by bob ← melody by ann, Jamroom melody v1 seed 7``."""
-    parts = []
-    for a in lineage:
-        author = a.contributors[-1] if a.contributors else None
-        what = (author.action or a.kind) if author and author.role is Role.BUILT_ON else a.kind
-        who = f" by {author.name}" if author else ""
-        parts.append(f"{what}{who} ({a.id})")
+def _short(generator: str) -> str:
+    return generator.split(".")[-1]
+
+
+def step_text(a: Artifact, removed: Collection[str] = ()) -> str:
+    """``bass by @bob`` for one artifact of a lineage (its own author and what they did)."""
+    author = a.contributors[-1] if a.contributors else None
+    if author and author.role is Role.BUILT_ON and author.action:
+        what = author.action.split(":")[-1]
+    else:
+        what = _short(a.generator) or a.kind
+    who = f" by @{author.name}" if author else ""
+    gone = " [removed]" if a.id in removed else ""
+    return f"{what}{who}{gone}"
+
+
+def lineage_text(lineage: Sequence[Artifact], removed: Collection[str] = ()) -> str:
+    """``drums by @cy ← bass by @bob ← melody by @ann, Jamroom melody v1 seed 7``."""
+    parts = [step_text(a, removed) for a in lineage]
     root = lineage[-1] if lineage else None
-    tail = f", Jamroom {root.generator} v{root.version} seed {root.seed}" if root else ""
+    tail = f", Jamroom {_short(root.generator)} v{root.version} seed {root.seed}" if root else ""
     return " ← ".join(parts) + tail
 
 
-def render(artifacts: Sequence[Artifact], fmt: str, title: str = "Credits") -> str:
-    """The whole record in text, Markdown, JSON or CSV."""
+def levels(lineage: Sequence[Artifact]) -> list[list[Artifact]]:
+    """The lineage by depth: the artifact first, then its parents, then theirs (each once, nearest depth)."""
+    by_id = {a.id: a for a in lineage}
+    if not lineage:
+        return []
+    depth = {lineage[0].id: 0}
+    frontier = [lineage[0].id]
+    while frontier:
+        current = frontier.pop(0)
+        for parent in by_id[current].parents:
+            if parent in by_id and parent not in depth:
+                depth[parent] = depth[current] + 1
+                frontier.append(parent)
+    out: list[list[Artifact]] = [[] for _ in range(max(depth.values()) + 1)]
+    for a in lineage:
+        if a.id in depth:
+            out[depth[a.id]].append(a)
+    return out
+
+
+def tree_text(lineage: Sequence[Artifact], removed: Collection[str] = ()) -> str:
+    """An indented tree: each artifact, then what it was built on, one level deeper."""
+    by_id = {a.id: a for a in lineage}
+    lines: list[str] = []
+
+    def walk(a: Artifact, depth: int, seen: frozenset[str]) -> None:
+        prefix = "  " * depth + ("└ " if depth else "")
+        lines.append(f"{prefix}{step_text(a, removed)} ({a.id}, {_short(a.generator)} v{a.version} seed {a.seed})")
+        for parent in a.parents:
+            if parent in by_id and parent not in seen:
+                walk(by_id[parent], depth + 1, seen | {parent})
+
+    if lineage:
+        walk(lineage[0], 0, frozenset({lineage[0].id}))
+    return "\n".join(lines)
+
+
+def render(artifacts: Sequence[Artifact], fmt: str, title: str = "Credits", *, removed: Collection[str] = (),
+           declared: Mapping[str, str] | None = None) -> str:
+    """The whole record in text, Markdown, JSON or CSV; removed artifacts say so, declarations are shown."""
+    declared = declared or {}
     if fmt == "json":
-        return json.dumps({"title": title, "artifacts": [a.to_dict() for a in artifacts]}, indent=2,
-                          ensure_ascii=False)
+        items = []
+        for a in artifacts:
+            item = a.to_dict()
+            item["removed"] = a.id in removed
+            item["declared"] = {sha: declared[sha] for sha in upload_shas(a) if sha in declared}
+            items.append(item)
+        return json.dumps({"title": title, "artifacts": items}, indent=2, ensure_ascii=False)
     if fmt == "csv":
         buffer = io.StringIO()
         fields = ["artifact", "kind", "generator", "seed", "member", "name", "role", "action"]
         writer = csv.DictWriter(buffer, fieldnames=fields)
         writer.writeheader()
-        writer.writerows(rows(artifacts))
+        writer.writerows(rows(artifacts, removed))
         return buffer.getvalue()
     if not artifacts:
         return f"{title}: nothing made here yet"
@@ -97,6 +158,11 @@ def render(artifacts: Sequence[Artifact], fmt: str, title: str = "Credits") -> s
     if fmt == "md":
         lines.append("### Artifacts")
     for a in artifacts:
+        if a.id in removed:
+            lines.append(f"{bullet}{a.id} {a.kind} · removed · {credits_line(a.contributors)}")
+            continue
+        made = [declared[sha] for sha in upload_shas(a) if sha in declared]
+        note = f" · upload declared {', '.join(made)}" if made else ""
         lines.append(f"{bullet}{a.id} {a.kind} · {a.generator} v{a.version} seed {a.seed} · "
-                     f"{credits_line(a.contributors)}")
+                     f"{credits_line(a.contributors)}{note}")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ enqueues and answers ("queued · position 3") well within a platform's 3 s.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,8 @@ from bot.catalog.spec import Command, OptionType, Permission
 from bot.credits import merge_contributors
 from bot.errors import UserError
 from bot.handlers import handlers
+from bot.handlers.consent import ask_owners
+from bot.handlers.moderation import is_removed, removed_ids
 from bot.models import Artifact, Contributor, Job, Origin, Request, Role, Upload, new_id, seed_from
 from bot.reply import Reply, queued_text
 
@@ -59,33 +62,57 @@ class Intake:
         command = parsed.command
         if command.permission is Permission.MODERATOR and not origin.is_moderator:
             raise UserError(f"/{command.name} is for moderators")
+        await self.jam.policy.check(parsed, origin)
         for check in self.jam.checks:
             await check(parsed, origin)
         if command.handler:
-            return await handlers()[command.handler](self.jam, parsed, origin)
-        job = await self.build_job(parsed, origin, uploads)
-        result = await self.jam.queue.enqueue(job, f"{origin.platform}:{origin.event_id}")
+            handler = handlers()[command.handler]
+            if "uploads" in inspect.signature(handler).parameters:
+                return await handler(self.jam, parsed, origin, uploads=uploads)
+            return await handler(self.jam, parsed, origin)
+        idem = f"{origin.platform}:{origin.event_id}"
+        job, parents = await self._build(parsed, origin, uploads)
+        owners = await self.jam.consent.owners_to_ask(origin, list(parents.values())) if parents else []
+        if owners:
+            return await self._ask(job, idem, owners)
+        result = await self.jam.queue.enqueue(job, idem)
         position = result.position
         log.info("queued", extra={"job": result.job.id, "command": command.name, "member": origin.member_key,
                                   "position": position, "duplicate": result.duplicate})
         return Reply(queued_text(position), job_id=result.job.id, position=position, duplicate=result.duplicate)
 
+    async def _ask(self, job: Job, idem: str, owners: list[dict[str, str]]) -> Reply:
+        """Hold the job until its owners approve; send each owner an approve/decline action."""
+        ttl = (await self.jam.policy.settings(job.request.origin)).consent_hours * 3600.0
+        pending, created = await self.jam.consent.hold(job, idem, owners, ttl)
+        names = ", ".join(o["name"] for o in pending.waiting_on) or "the owners"
+        if created:
+            await ask_owners(self.jam, pending)
+        hours = max(0.0, (pending.expires - pending.created) / 3600.0)
+        return Reply(f"waiting for {names} to approve building on their work (request {pending.id}; "
+                     f"expires in {hours:g} h). You'll hear back here.", duplicate=not created)
+
     async def build_job(self, parsed: Parsed, origin: Origin, uploads: dict[str, Upload]) -> Job:
+        job, parents = await self._build(parsed, origin, uploads)
+        if parents:
+            await self.jam.consent.check(origin, list(parents.values()))
+        return job
+
+    async def _build(self, parsed: Parsed, origin: Origin, uploads: dict[str, Upload]
+                     ) -> tuple[Job, dict[str, Artifact]]:
         command = parsed.command
         options = dict(parsed.values)
         parents = await self._resolve_parents(command, options, origin)
         files = self._check_uploads(command, options, uploads)
         generator = self._pick_generator(command, parents)
-        if command.builds_on and parents:
-            await self.jam.consent.check(origin, list(parents.values()))
-        contributors = self._contributors(command, options, origin, parents, files)
+        contributors = await self.jam.consent.display(self._contributors(command, options, origin, parents, files))
         spec = {k: v for k, v in options.items()
                 if (opt := command.option(k)) is None or opt.type not in (OptionType.ARTIFACT, OptionType.FILE)}
         seed = spec.get("seed")
         if seed is None:
             seed = seed_from(f"{origin.platform}:{origin.event_id}")
         request = Request(command.name, spec, origin, {k: a.id for k, a in parents.items()}, files, parsed.text)
-        return Job(new_id("j"), request, generator, int(seed), contributors)
+        return Job(new_id("j"), request, generator, int(seed), contributors), parents
 
     async def _resolve_parents(self, command: Command, options: dict[str, Any], origin: Origin) -> dict[str, Artifact]:
         parents: dict[str, Artifact] = {}
@@ -99,7 +126,7 @@ class Intake:
                     raise UserError(f"/{command.name} needs {opt.name}: an artifact id")
                 continue
             if ref == "latest":
-                found = await self.jam.ledger.latest(origin.thread_key, opt.kinds or self._kinds_for(command))
+                found = await self._latest(origin.thread_key, opt.kinds or self._kinds_for(command))
                 if found is None:
                     raise UserError(f"nothing here to build on yet; make something first or give {opt.name}:<id>")
             else:
@@ -108,8 +135,18 @@ class Intake:
                     raise UserError(f"no artifact {ref} here; check the id under the result")
                 if opt.kinds and found.kind not in opt.kinds:
                     raise UserError(f"{opt.name} must be {' or '.join(opt.kinds)}, but {ref} is {found.kind}")
+                if await is_removed(self.jam.ledger, found.id):
+                    raise UserError(f"{ref} was removed by its author or a moderator, so it can't be built on")
             parents[opt.name] = found
         return parents
+
+    async def _latest(self, thread: str, kinds: tuple[str, ...]) -> Artifact | None:
+        """The thread's newest artifact of these kinds that has not been removed."""
+        gone = await removed_ids(self.jam.ledger)
+        for artifact in await self.jam.ledger.artifacts(thread=thread, newest_first=True, limit=50):
+            if (not kinds or artifact.kind in kinds) and artifact.id not in gone:
+                return artifact
+        return None
 
     def _kinds_for(self, command: Command) -> tuple[str, ...]:
         """Kinds some generator can build on for this command (so 'latest' skips the others)."""

@@ -20,6 +20,7 @@ from bot.labels import Labels
 from bot.ledger import Ledger
 from bot.models import Origin, Upload
 from bot.outbound import Outbounds
+from bot.policy import Policy
 from bot.pool import GeneratorPool
 from bot.queue.base import Fairness, JobQueue
 from bot.queue.memory import MemoryQueue
@@ -61,7 +62,8 @@ class Jamroom:
         self.pool = GeneratorPool(self.settings.concurrency, timeout=self.settings.job_timeout,
                                   max_output_bytes=self.settings.max_output_bytes)
         self.labels = Labels(self.ledger, self.settings.label_text)
-        self.consent = Consent(self.ledger)
+        self.consent = Consent(self.ledger, float(getattr(self.settings, "consent_ttl", 24 * 3600.0)))
+        self.policy = Policy(self.ledger, self.queue.waiting_of)
         self.outbounds = Outbounds()
         self.checks: list[Check] = []
         self.intake = Intake(self)

@@ -50,3 +50,15 @@ class ArtifactStore:
             return self.path(sha256).exists()
         except ValueError:
             return False
+
+    def delete(self, sha256: str) -> bool:
+        """Purge a file's bytes (a member removed their work); True if something was deleted."""
+        try:
+            target = self.path(sha256)
+        except ValueError:
+            return False
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            return False
+        return True

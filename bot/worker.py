@@ -88,6 +88,9 @@ class Worker:
             if parent is None:
                 raise JobFailed(f"the artifact {artifact_id} is gone", reason="missing")
             for f in parent.files:
+                if not self.jam.store.has(f.sha256):
+                    raise JobFailed(f"the artifact {artifact_id} was removed, so it can't be built on",
+                                    reason="missing")
                 data = await asyncio.to_thread(self.jam.store.get, f.sha256)
                 inputs.append(InputFile(f.name, f.mime, data, "parent", parent.kind, parent.spec, slot,
                                         parent.generator, parent.seed))
@@ -118,9 +121,13 @@ class Worker:
             files.append(ArtifactFile(out.name, out.mime, digest, len(out.data), out.primary))
         if files and not any(f.primary for f in files):
             files[0] = ArtifactFile(files[0].name, files[0].mime, files[0].sha256, files[0].size, True)
+        spec = dict(job.request.options)
+        if job.request.uploads:  # so credits can show what the uploader declared about their file
+            spec["_uploads"] = [{"slot": slot, "name": u.name, "sha256": u.sha256, "member": job.member}
+                                for slot, u in job.request.uploads.items()]
         artifact = Artifact(
             id=job.artifact_id, kind=result.kind, thread=job.request.origin.thread_key,
-            generator=generator.name, version=str(generator.version), spec=dict(job.request.options),
+            generator=generator.name, version=str(generator.version), spec=spec,
             seed=job.seed, parents=list(job.request.parents.values()), contributors=list(job.contributors),
             files=files, facts=dict(result.facts), summary=result.summary, job_id=job.id, created=time.time(),
         )
@@ -132,7 +139,8 @@ class Worker:
         buttons = [Button(fu.label, fu.command, {"to": artifact.id, **fu.args}, fu.row)
                    for fu in self.jam.catalog.actions_for(artifact.kind)]
         me = job.request.origin.member_key
-        notify = sorted({c.member for c in artifact.contributors if c.member != me})
+        notify = [m for m in sorted({c.member for c in artifact.contributors if c.member != me})
+                  if (await self.jam.consent.prefs(m)).notices]
         return Delivery(
             job_id=job.id, origin=job.request.origin, text=artifact.summary or f"/{job.request.command}",
             artifact=artifact, credits_line=credits_line(artifact.contributors),

@@ -46,11 +46,11 @@ def test_try_makes_a_sketch_with_its_credits(made):
 def test_try_is_deterministic_through_the_whole_pipeline(made, tmp_path):
     data, _, first = made
     proc = jamroom("try", '/sketch prompt:"neon koi in the rain" seed:7', "--out", str(tmp_path), "--json",
-                   data=tmp_path / "d2", check=True)
+                   "--member", "ann", data=tmp_path / "d2", check=True)
     again = json.loads(proc.stdout)
     assert [a["sha256"] for a in again["artifacts"]] == [a["sha256"] for a in first["artifacts"]]
     other = json.loads(jamroom("try", '/sketch prompt:"neon koi in the rain" seed:8', "--out", str(tmp_path),
-                               "--json", data=tmp_path / "d2", check=True).stdout)
+                               "--json", "--member", "ann", data=tmp_path / "d2", check=True).stdout)
     assert other["artifacts"][0]["sha256"] != first["artifacts"][0]["sha256"]
 
 

@@ -1,0 +1,233 @@
+"""Interactions in, acknowledgements out: slash commands, button clicks, autocomplete.
+
+Answers within Discord's 3 s: refusals that need no I/O (a DM, a bad option, a
+missing or oversized attachment) are answered at once and privately; everything
+else is deferred first, then submitted to the core, then the deferred reply shows
+"queued · position N".  It never generates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import mimetypes
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord_app import commands, threads
+from adapters.discord_app.config import DiscordSettings
+from adapters.discord_app.rest import DiscordRest, RestError
+from bot.catalog.parse import validate
+from bot.catalog.spec import Command, OptionType
+from bot.errors import UserError
+from bot.models import Origin, Upload
+from bot.reply import Reply
+
+if TYPE_CHECKING:
+    from bot.runtime import Jamroom
+
+log = logging.getLogger(__name__)
+
+DM_TEXT = "Jamroom works in servers: use this in a server, in a channel where the bot is."
+_MIME_BY_SUFFIX = {".mid": "audio/midi", ".midi": "audio/midi", ".png": "image/png", ".jpg": "image/jpeg",
+                   ".jpeg": "image/jpeg", ".webp": "image/webp"}
+
+
+def _mime(content_type: str | None, filename: str) -> str:
+    if content_type:
+        return content_type.split(";")[0].strip().lower()
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return _MIME_BY_SUFFIX.get(suffix) or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+class Inbound:
+    def __init__(self, jam: Jamroom, settings: DiscordSettings, rest: DiscordRest | None = None) -> None:
+        self.jam = jam
+        self.settings = settings
+        self.rest = rest or DiscordRest(settings.token)
+
+    # -- who and where ----------------------------------------------------------------------
+
+    def is_moderator(self, interaction: discord.Interaction) -> bool:
+        if interaction.permissions.manage_guild:
+            return True
+        role = self.settings.moderator_role
+        roles = getattr(interaction.user, "roles", [])
+        return bool(role) and any(str(r.id) == role or r.name == role for r in roles)
+
+    def origin(self, interaction: discord.Interaction, **reply: Any) -> Origin:
+        channel = interaction.channel
+        channel_id = str(interaction.channel_id or "")
+        if isinstance(channel, discord.Thread) and channel.parent_id:
+            parent, thread = str(channel.parent_id), channel_id
+        else:
+            parent, thread = channel_id, ""
+        user = interaction.user
+        handles = {"app": str(interaction.application_id), "token": interaction.token, "at": time.time(),
+                   "limit": int(getattr(interaction, "filesize_limit", 0) or self.settings.attachment_limit),
+                   "post_to": channel_id, "interaction": str(interaction.id), **reply}
+        return Origin(platform="discord", workspace=str(interaction.guild_id), channel=parent, thread=thread,
+                      member_id=str(user.id), member_name=getattr(user, "display_name", None) or user.name,
+                      event_id=str(interaction.id), is_moderator=self.is_moderator(interaction), reply=handles)
+
+    # -- slash commands -----------------------------------------------------------------------
+
+    async def command(self, interaction: discord.Interaction) -> None:
+        data: dict[str, Any] = dict(interaction.data or {})
+        name = str(data.get("name", ""))
+        if interaction.guild_id is None:
+            await interaction.response.send_message(DM_TEXT, ephemeral=True)
+            return
+        command = self.jam.catalog.get(name)
+        if command is None:
+            await interaction.response.send_message(f"⚠️ /{name} is not a Jamroom command; try /help",
+                                                    ephemeral=True)
+            return
+        options = commands.flatten(data.get("options"))
+        try:
+            attachments = self._check_attachments(command, options, data.get("resolved") or {})
+            validate(command, options)
+        except UserError as exc:
+            await interaction.response.send_message(f"⚠️ {exc.message}", ephemeral=True)
+            return
+        await interaction.response.defer(thinking=True)
+        try:
+            uploads = await self._download(attachments)
+        except RestError as exc:
+            await self.answer(interaction, Reply.error(f"could not fetch your file: {exc}"))
+            return
+        origin = self.origin(interaction)
+        await self._fill_from_thread(command, options, origin)
+        reply = await self.jam.submit_options(name, options, origin, uploads)
+        await self.answer(interaction, reply)
+
+    def _check_attachments(self, command: Command, options: dict[str, Any],
+                           resolved: dict[str, Any]) -> dict[str, tuple[dict[str, Any], str]]:
+        """Size and type from the interaction's metadata, before anything is downloaded."""
+        found: dict[str, tuple[dict[str, Any], str]] = {}
+        table = resolved.get("attachments") or {}
+        for opt in commands.file_options(command):
+            ref = options.pop(opt.name, None)
+            meta = table.get(str(ref)) if ref is not None else None
+            if meta is None:
+                if opt.required:
+                    raise UserError(f"/{command.name} needs {opt.name}: attach a file")
+                continue
+            filename = str(meta.get("filename") or "upload")
+            size = int(meta.get("size") or 0)
+            mime = _mime(meta.get("content_type"), filename)
+            if opt.max_bytes is not None and size > opt.max_bytes:
+                raise UserError(f"{opt.name} is too large: {size / 1e6:.1f} MB (limit {opt.max_bytes / 1e6:.0f} MB)")
+            if opt.mimes and mime not in opt.mimes:
+                raise UserError(f"{opt.name} must be {', '.join(m.split('/')[-1] for m in opt.mimes)}; got {mime}")
+            options[opt.name] = "upload"
+            found[opt.name] = (meta, mime)
+        return found
+
+    async def _download(self, attachments: dict[str, tuple[dict[str, Any], str]]) -> dict[str, Upload]:
+        uploads: dict[str, Upload] = {}
+        for slot, (meta, mime) in attachments.items():
+            data = await self.rest.download(str(meta["url"]), int(meta.get("size") or 0) or 1)
+            name = str(meta.get("filename") or "upload")
+            uploads[slot] = await asyncio.to_thread(self.jam.save_upload, name, mime, data)
+        return uploads
+
+    async def _fill_from_thread(self, command: Command, options: dict[str, Any], origin: Origin) -> None:
+        """In a jam thread with nothing made inside it yet, "latest" means the result it was opened from."""
+        if not origin.thread:
+            return
+        wants = [o for o in command.options if o.type is OptionType.ARTIFACT and options.get(o.name) is None
+                 and o.default == "latest"]
+        credits = command.handler == "credits" and not options.get("artifact")
+        if not wants and not credits:
+            return
+        if await self.jam.ledger.latest(origin.thread_key) is not None:
+            return
+        first = await threads.starter(self.jam.ledger, origin.thread_key)
+        if first is None:
+            return
+        for opt in wants:
+            options[opt.name] = first
+        if credits:
+            options["artifact"] = first
+
+    async def answer(self, interaction: discord.Interaction, reply: Reply) -> None:
+        """Turn the deferred reply into the acknowledgement; private answers go only to the member."""
+        files = [discord.File(io.BytesIO(a.data), filename=a.name) for a in reply.attachments]
+        try:
+            if reply.private:
+                await interaction.delete_original_response()
+                await interaction.followup.send(reply.text[:2000], ephemeral=True, files=files)
+            elif reply.queued and (reply.position or 0) <= 0:
+                return  # the worker already shows "working…" and then the result
+            else:
+                await interaction.edit_original_response(content=reply.text[:2000], attachments=files)
+        except discord.HTTPException as exc:
+            log.warning("could not answer an interaction", extra={"error": str(exc)})
+
+    # -- buttons ------------------------------------------------------------------------------
+
+    async def click(self, interaction: discord.Interaction, command: str, args: dict[str, Any]) -> None:
+        """A follow-up button: the clicker runs the command on that artifact and is credited."""
+        if interaction.guild_id is None:
+            await interaction.response.send_message(DM_TEXT, ephemeral=True)
+            return
+        target = args.get("to")
+        artifact = await self.jam.ledger.artifact(target) if target else None
+        if target and (artifact is None or not artifact.thread.startswith(f"discord:{interaction.guild_id}:")):
+            await interaction.response.send_message(
+                f"⚠️ that result ({target}) was removed, so its buttons no longer work", ephemeral=True)
+            return
+        await interaction.response.defer(thinking=True)
+        message = interaction.message
+        origin = self.origin(interaction)
+        if message is not None and not origin.thread:
+            # A button under a first result in the channel: the work goes on in that result's jam thread,
+            # which the interaction token cannot reach, so the result goes there as a bot message.
+            key = threads.thread_key(origin, str(message.id))
+            if await threads.starter(self.jam.ledger, key) is not None:
+                origin = replace(self.origin(interaction, bot_post=True), thread=str(message.id))
+        reply = await self.jam.submit_options(command, args, origin)
+        await self.answer(interaction, reply)
+
+    # -- autocomplete -------------------------------------------------------------------------
+
+    async def autocomplete(self, interaction: discord.Interaction) -> None:
+        data: dict[str, Any] = dict(interaction.data or {})
+        command = self.jam.catalog.get(str(data.get("name", "")))
+        found = commands.focused(data.get("options"))
+        choices: list[app_commands.Choice[str]] = []
+        if command is not None and found is not None and interaction.guild_id is not None:
+            opt = command.option(found[0])
+            typed = found[1].strip().casefold()
+            if opt is not None and opt.type is OptionType.ARTIFACT:
+                choices = await self._recent(self.origin(interaction), opt.kinds, typed)
+            elif opt is not None and opt.choices:
+                choices = [app_commands.Choice(name=c, value=c) for c in opt.choices if typed in c.casefold()][:25]
+        await interaction.response.autocomplete(choices)
+
+    async def _recent(self, origin: Origin, kinds: tuple[str, ...], typed: str) -> list[app_commands.Choice[str]]:
+        """The thread's recent results, newest first, and the result the thread was opened from."""
+        arts = await self.jam.ledger.artifacts(thread=origin.thread_key, newest_first=True, limit=50)
+        if origin.thread:
+            first = await threads.starter(self.jam.ledger, origin.thread_key)
+            starter = await self.jam.ledger.artifact(first) if first else None
+            if starter is not None:
+                arts.append(starter)
+        out: list[app_commands.Choice[str]] = []
+        for a in arts:
+            label = f"{a.id} · {a.kind} · {a.summary or a.spec.get('prompt') or ''}".strip(" ·")
+            if kinds and a.kind not in kinds:
+                continue
+            if typed and typed not in label.casefold():
+                continue
+            out.append(app_commands.Choice(name=label[:100], value=a.id))
+            if len(out) == 25:
+                break
+        return out
+

@@ -1,0 +1,167 @@
+"""A core :class:`Delivery` as a Discord message: text, buttons, and files that fit the upload limit.
+
+Pure functions (Pillow only), so the message a result becomes can be tested
+without a network.  Files over the interaction's ``attachment_size_limit`` are
+downscaled keeping their text chunks (the XMP provenance); what still does not fit
+is replaced by the studio permalink.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
+
+from bot.models import Artifact, Button, Delivery
+
+MAX_CONTENT = 2000
+MAX_FILES = 10
+MAX_ROWS = 5
+PER_ROW = 5
+#: Matches bot.models.Button.custom_id, plus the other args (part, as) the core's id leaves out.
+TEMPLATE = r"jam:(?P<command>\w+):(?P<to>\w*):(?P<pick>\d*)(?::(?P<extra>[\w=,.-]*))?"
+_PLAIN = {"to", "pick"}
+
+
+def custom_id(button: Button) -> str:
+    """``jam:<command>:<artifact>:<pick>`` and, when the button has other args, ``:<k>=<v>,…``."""
+    extra = ",".join(f"{k}={v}" for k, v in sorted(button.args.items()) if k not in _PLAIN and v not in (None, ""))
+    return f"{button.custom_id}:{extra}" if extra else button.custom_id
+
+
+def parse_custom_id(value: str) -> tuple[str, dict[str, Any]] | None:
+    """The command and its options from a button's custom_id; None if it is not ours."""
+    m = re.fullmatch(TEMPLATE, value)
+    if m is None:
+        return None
+    return m["command"], args_from(m["to"], m["pick"], m["extra"])
+
+
+def args_from(to: str, pick: str, extra: str | None) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    if to:
+        args["to"] = to
+    if pick:
+        args["pick"] = int(pick)
+    for part in (extra or "").split(","):
+        key, sep, val = part.partition("=")
+        if sep and key:
+            args[key] = val
+    return args
+
+
+def components(buttons: list[Button]) -> list[dict[str, Any]]:
+    """Action rows in the catalog's row order, 5 buttons per row, at most 5 rows."""
+    rows: dict[int, list[Button]] = {}
+    for b in buttons:
+        rows.setdefault(b.row, []).append(b)
+    out: list[dict[str, Any]] = []
+    for _, group in sorted(rows.items()):
+        for i in range(0, len(group), PER_ROW):
+            out.append({"type": 1, "components": [
+                {"type": 2, "style": 2, "label": b.label[:80], "custom_id": custom_id(b)[:100]}
+                for b in group[i:i + PER_ROW]]})
+    return out[:MAX_ROWS]
+
+
+def thread_name(prompt: str) -> str:
+    """"🎨 neon koi — jam": Discord allows 100 characters."""
+    words = " ".join(str(prompt).split()) or "sketch"
+    if len(words) > 80:
+        words = words[:79] + "…"
+    return f"🎨 {words} — jam"
+
+
+@dataclass
+class Fitted:
+    files: dict[str, bytes]
+    notes: list[str] = field(default_factory=list)
+    #: True when the primary file could not be attached at all.
+    primary_missing: bool = False
+
+
+def downscale_png(data: bytes, limit: int) -> bytes | None:
+    """A smaller PNG that keeps every text chunk (XMP provenance, credits); None if it cannot fit."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            info = PngInfo()
+            for key, value in getattr(img, "text", {}).items():
+                info.add_itxt(key, value)
+            current = img
+            for _ in range(6):
+                ratio = math.sqrt(limit / max(len(data), 1)) * 0.9
+                w, h = max(1, int(current.width * ratio)), max(1, int(current.height * ratio))
+                current = current.resize((w, h), Image.Resampling.LANCZOS)
+                buf = io.BytesIO()
+                current.save(buf, "PNG", pnginfo=info, optimize=False)
+                data = buf.getvalue()
+                if len(data) <= limit:
+                    return data
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def fit(artifact: Artifact | None, files: Mapping[str, bytes], limit: int) -> Fitted:
+    """Files that fit ``limit`` each (primary first, at most 10); the rest become notes."""
+    primary = artifact.primary.name if artifact and artifact.files else None
+    mimes = {f.name: f.mime for f in artifact.files} if artifact else {}
+    order = sorted(files, key=lambda n: n != primary)
+    out = Fitted({})
+    for name in order:
+        data = files[name]
+        if len(data) > limit and mimes.get(name, "") == "image/png":
+            smaller = downscale_png(data, limit)
+            if smaller is not None:
+                out.notes.append(f"{name} was downscaled to fit Discord's {limit / 2**20:.0f} MiB limit")
+                data = smaller
+        if len(data) > limit or len(out.files) >= MAX_FILES:
+            out.notes.append(f"{name} ({len(data) / 2**20:.1f} MiB) is too large to attach here")
+            if name == primary:
+                out.primary_missing = True
+            continue
+        out.files[name] = data
+    return out
+
+
+def member_ids(keys: list[str], workspace: str) -> list[str]:
+    prefix = f"discord:{workspace}:"
+    return [k[len(prefix):] for k in keys if k.startswith(prefix)]
+
+
+def message(delivery: Delivery, fitted: Fitted, public_url: str | None) -> dict[str, Any]:
+    """The message body: summary, label, credits, id, notes, and the follow-up buttons."""
+    if not delivery.ok:
+        return {"content": f"⚠️ {delivery.error}"[:MAX_CONTENT], "allowed_mentions": {"parse": []}}
+    art = delivery.artifact
+    lines = [delivery.text]
+    if delivery.label:
+        lines.append(delivery.label)
+    if delivery.credits_line:
+        lines.append(delivery.credits_line)
+    mentions = member_ids(delivery.notify, delivery.origin.workspace)
+    if mentions:
+        lines.append("builds on work by " + ", ".join(f"<@{m}>" for m in mentions))
+    if art is not None:
+        lines.append(f"id `{art.id}`")
+    lines.extend(f"📎 {note}" for note in fitted.notes)
+    if art is not None and (fitted.notes or fitted.primary_missing):
+        if public_url:
+            lines.append(f"Full files: {public_url.rstrip('/')}/a/{art.id}")
+        else:
+            lines.append(f"Full files are kept in the studio under {art.id}")
+    content = "\n".join(line for line in lines if line)
+    if len(content) > MAX_CONTENT:
+        content = content[: MAX_CONTENT - 1] + "…"
+    payload: dict[str, Any] = {"content": content, "allowed_mentions": {"parse": [], "users": mentions[:100]},
+                               "components": components(delivery.buttons)}
+    if fitted.files:
+        payload["attachments"] = [{"id": i, "filename": n} for i, n in enumerate(fitted.files)]
+    return payload

@@ -1,0 +1,85 @@
+"""Slack message text and Block Kit built from the core's Delivery, with nothing platform-specific upstream.
+
+Buttons carry the whole command text in their ``value``, so a click needs no lookup and
+survives restarts: the clicker runs that command, and is credited for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.models import Button, Delivery
+
+ICONS = {"images": "🎨", "music": "🎵", "credits": "📜", "moderation": "🛡️"}
+DEFAULT_ICON = "🎛️"
+ACTION_PREFIX = "jam:"
+#: Slack allows 25 elements per actions block; five keep rows readable on phones.
+PER_ROW = 5
+#: Slack's limit on a section's text.
+SECTION_LIMIT = 3000
+
+
+def escape(text: str) -> str:
+    """Members' words shown as they typed them, never as mentions or links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def header_text(icon: str, member_id: str, shown: str, state: str) -> str:
+    """``🎨 <@U1> · /sketch neon koi · queued · position 2``."""
+    return f"{icon} <@{member_id}> · {escape(shown)} · {state}"
+
+
+def short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def button_rows(buttons: Sequence[Button]) -> list[dict[str, Any]]:
+    """One actions block per catalog row, at most PER_ROW buttons each; ids unique in the message."""
+    rows: dict[int, list[Button]] = {}
+    for button in buttons:
+        rows.setdefault(button.row, []).append(button)
+    blocks: list[dict[str, Any]] = []
+    for row in sorted(rows):
+        items = rows[row]
+        for start in range(0, len(items), PER_ROW):
+            elements = [
+                {
+                    "type": "button",
+                    "action_id": f"{ACTION_PREFIX}{row}:{start + i}",
+                    "text": {"type": "plain_text", "text": short(b.label, 75), "emoji": True},
+                    "value": short(b.text(), 2000),
+                }
+                for i, b in enumerate(items[start : start + PER_ROW])
+            ]
+            blocks.append({"type": "actions", "block_id": f"jam-row-{row}-{start}", "elements": elements})
+    return blocks
+
+
+def result_blocks(delivery: Delivery, notes: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Summary, the label (when the policy shows one), the credits line, notes, then the buttons."""
+    artifact = delivery.artifact
+    who = f"<@{delivery.origin.member_id}>"
+    title = escape(delivery.text)
+    if artifact is not None:
+        title += f"  `{artifact.id}`"
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": short(f"{who} {title}", SECTION_LIMIT)}},
+    ]
+    context = [escape(line) for line in (delivery.label, delivery.credits_line) if line]
+    context += list(notes)
+    if context:
+        blocks.append({"type": "context",
+                       "elements": [{"type": "mrkdwn", "text": short(line, SECTION_LIMIT)} for line in context]})
+    blocks.extend(button_rows(delivery.buttons))
+    return blocks
+
+
+def fallback_text(delivery: Delivery) -> str:
+    """Plain text for notifications and clients without Block Kit."""
+    parts = [delivery.text]
+    if delivery.label:
+        parts.append(delivery.label)
+    if delivery.credits_line:
+        parts.append(delivery.credits_line)
+    return " · ".join(parts)

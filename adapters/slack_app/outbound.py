@@ -1,0 +1,109 @@
+"""Deliveries to Slack over the Web API only, so any worker process or host can post.
+
+The header message (posted when the command was accepted, its ts in ``origin.reply``)
+is edited in place as the job moves; the files and a Block Kit message with the label,
+credits and follow-up buttons go into the thread.  Transient failures raise
+``DeliveryRetry``; files already uploaded for a job are not uploaded twice by this process.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack_app import blocks
+from adapters.slack_app.client import is_transient
+from adapters.slack_app.config import SlackSettings
+from bot.models import Delivery, Origin
+from bot.outbound import DeliveryRetry
+
+log = logging.getLogger(__name__)
+
+STATE_TEXT = {"running": "working…", "cancelled": "cancelled", "done": "done ✓", "failed": "failed"}
+
+
+class SlackOutbound:
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient, cfg: SlackSettings, public_url: str | None = None) -> None:
+        self.client = client
+        self.cfg = cfg
+        self.public_url = (public_url or "").rstrip("/")
+        self._uploaded: dict[str, list[str]] = {}
+
+    async def progress(self, origin: Origin, job_id: str, state: str, text: str) -> None:
+        await self._header(origin, STATE_TEXT.get(state, text))
+
+    async def deliver(self, delivery: Delivery, files: dict[str, bytes]) -> str:
+        try:
+            if not delivery.ok:
+                return await self._failure(delivery)
+            return await self._result(delivery, files)
+        except Exception as exc:
+            if is_transient(exc):
+                raise DeliveryRetry(f"slack: {_describe(exc)}") from exc
+            raise
+
+    async def _result(self, delivery: Delivery, files: dict[str, bytes]) -> str:
+        origin = delivery.origin
+        artifact = delivery.artifact
+        notes: list[str] = []
+        if artifact is not None and delivery.job_id not in self._uploaded:
+            fitting = [f for f in artifact.files if f.name in files and f.size <= self.cfg.max_upload_bytes]
+            too_big = [f for f in artifact.files if f.name in files and f.size > self.cfg.max_upload_bytes]
+            ordered = sorted(fitting, key=lambda f: not f.primary)
+            if ordered:
+                resp = await self.client.files_upload_v2(
+                    file_uploads=[{"file": files[f.name], "filename": f.name, "title": f.name} for f in ordered],
+                    channel=origin.channel, thread_ts=origin.thread,
+                )
+                self._uploaded[delivery.job_id] = [f.get("id", "") for f in resp.get("files") or []]
+            else:
+                self._uploaded[delivery.job_id] = []
+            if too_big:
+                notes.append(self._too_big_note(artifact.id, [f.name for f in too_big]))
+        resp = await self.client.chat_postMessage(
+            channel=origin.channel, thread_ts=origin.thread, text=blocks.fallback_text(delivery),
+            blocks=blocks.result_blocks(delivery, notes), unfurl_links=False,
+        )
+        await self._header(origin, STATE_TEXT["done"])
+        self._uploaded.pop(delivery.job_id, None)
+        return f"{origin.channel}:{resp.get('ts', '')}"
+
+    def _too_big_note(self, artifact_id: str, names: list[str]) -> str:
+        what = ", ".join(names)
+        if self.public_url:
+            link = f"{self.public_url}/a/{artifact_id}"
+            return f"{blocks.escape(what)} is too large for Slack: <{link}|open it in the studio>"
+        return f"{blocks.escape(what)} is too large for Slack; ask the studio host for artifact `{artifact_id}`"
+
+    async def _failure(self, delivery: Delivery) -> str:
+        origin = delivery.origin
+        resp = await self.client.chat_postMessage(
+            channel=origin.channel, thread_ts=origin.thread,
+            text=f"⚠️ <@{origin.member_id}> {blocks.escape(delivery.error or delivery.text)}",
+        )
+        await self._header(origin, STATE_TEXT["failed"])
+        return f"{origin.channel}:{resp.get('ts', '')}"
+
+    async def _header(self, origin: Origin, state: str) -> None:
+        """Edit the command's header message; best-effort (the result matters more)."""
+        reply: dict[str, Any] = origin.reply or {}
+        ts = reply.get("header")
+        if not ts:
+            return
+        text = blocks.header_text(reply.get("icon", blocks.DEFAULT_ICON), origin.member_id,
+                                  reply.get("shown", ""), state)
+        try:
+            await self.client.chat_update(channel=origin.channel, ts=ts, text=text)
+        except SlackApiError as exc:
+            log.warning("slack header update failed", extra={"error": _describe(exc)})
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SlackApiError):
+        return f"{getattr(exc.response, 'status_code', '?')} {exc.response.get('error', '')}".strip()
+    return type(exc).__name__

@@ -1,0 +1,37 @@
+"""The studio's parts, kept on the aiohttp app so every handler reaches the same ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from adapters.studio.access import Access
+from adapters.studio.hub import Hub
+from adapters.studio.uploads import Shelf
+
+if TYPE_CHECKING:
+    from bot.runtime import Jamroom
+
+
+@dataclass
+class Studio:
+    jam: Jamroom
+    hub: Hub
+    access: Access
+    shelf: Shelf = field(default_factory=Shelf)
+    #: Files that came with an answer (a /credits export): sha256 -> (name, mime).
+    blobs: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def for_jam(cls, jam: Jamroom, hub: Hub | None = None) -> Studio:
+        access = Access.from_settings(jam.settings.host, jam.settings.studio_token)
+        return cls(jam, hub or Hub(jam), access)
+
+
+STUDIO_KEY: web.AppKey[Studio] = web.AppKey("studio", Studio)
+
+
+def studio_of(request: web.Request) -> Studio:
+    return request.app[STUDIO_KEY]

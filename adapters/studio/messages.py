@@ -1,0 +1,83 @@
+"""What the page shows, as JSON: a member's command with its status, a result, a failure.
+
+Results are built from a live :class:`Delivery` or, for history after a restart,
+from the ledger's :class:`Artifact`, and both come out the same shape so the page
+draws them one way.  Files are linked, never inlined: the page fetches them from
+the permalink routes.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from adapters.studio.links import file_path, page_path
+from bot.catalog.registry import Catalog
+from bot.credits import credits_line
+from bot.models import Artifact, Button, Delivery
+from bot.reply import Reply
+
+_MIDI = {"audio/midi", "audio/x-midi", "audio/mid", "application/x-midi"}
+
+#: A command's states, as the page shows them.
+QUEUED, RUNNING, DONE, FAILED, CANCELLED, ANSWERED, REFUSED = (
+    "queued", "running", "done", "failed", "cancelled", "answered", "refused")
+
+
+def show_as(mime: str) -> str:
+    """How the page presents a file: inline image, audio player, or a download."""
+    if mime.startswith("image/"):
+        return "image"
+    if mime.startswith("audio/") and mime not in _MIDI:
+        return "audio"
+    return "download"
+
+
+def artifact_view(artifact: Artifact) -> dict[str, Any]:
+    files = [{"name": f.name, "mime": f.mime, "size": f.size, "primary": f.primary, "show": show_as(f.mime),
+              "url": file_path(artifact.id, f.name)} for f in artifact.files]
+    return {"id": artifact.id, "kind": artifact.kind, "summary": artifact.summary, "generator": artifact.generator,
+            "version": artifact.version, "seed": artifact.seed, "parents": list(artifact.parents), "files": files,
+            "permalink": page_path(artifact.id)}
+
+
+def buttons_view(buttons: list[Button]) -> list[dict[str, Any]]:
+    return [{"label": b.label, "text": b.text(), "row": b.row} for b in buttons]
+
+
+def member_view(member_id: str, name: str) -> dict[str, str]:
+    return {"id": member_id, "name": name}
+
+
+def command_message(thread: str, member: dict[str, str], text: str, event: str, reply: Reply) -> dict[str, Any]:
+    """A member's command and the core's answer to it ("queued · position 2", help, a refusal)."""
+    if reply.job_id:
+        state = RUNNING if reply.position is not None and reply.position <= 0 else QUEUED
+    else:
+        state = ANSWERED if reply.ok else REFUSED
+    return {"kind": "command", "thread": thread, "ts": time.time(), "member": member, "text": text,
+            "event": event, "job_id": reply.job_id, "ok": reply.ok, "private": reply.private,
+            "status": {"state": state, "text": reply.text}, "attachments": []}
+
+
+def result_message(thread: str, delivery: Delivery) -> dict[str, Any]:
+    origin = delivery.origin
+    base = {"thread": thread, "ts": time.time(), "job_id": delivery.job_id,
+            "member": member_view(origin.member_id, origin.member_name)}
+    if not delivery.ok or delivery.artifact is None:
+        return {**base, "kind": "error", "text": delivery.error or delivery.text}
+    return {**base, "kind": "result", "text": delivery.text, "artifact": artifact_view(delivery.artifact),
+            "credits": delivery.credits_line, "label": delivery.label, "buttons": buttons_view(delivery.buttons),
+            "notify": list(delivery.notify)}
+
+
+def history_message(thread: str, artifact: Artifact, cat: Catalog, label: str | None) -> dict[str, Any]:
+    """A result rebuilt from the ledger, for threads whose live log is gone (a restart)."""
+    buttons = [Button(fu.label, fu.command, {"to": artifact.id, **fu.args}, fu.row)
+               for fu in cat.actions_for(artifact.kind)]
+    asker = artifact.contributors[-1] if artifact.contributors else None
+    member = member_view(asker.member.rsplit(":", 1)[-1], asker.name) if asker else member_view("", "")
+    return {"kind": "result", "thread": thread, "ts": artifact.created, "job_id": artifact.job_id,
+            "member": member, "text": artifact.summary, "artifact": artifact_view(artifact),
+            "credits": credits_line(artifact.contributors), "label": label, "buttons": buttons_view(buttons),
+            "notify": [], "from_ledger": True}

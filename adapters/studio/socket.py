@@ -1,0 +1,176 @@
+"""``/studio/ws``: the inbound half.  A tab says hello (name, thread), then sends commands.
+
+Client -> server: ``hello {name, thread?}``, ``join {thread}``, ``rename {name}``,
+``new_thread``, ``send {id, text, upload?}`` (``id`` is a uuid made by the tab, so a
+message resent after a reconnect is the same event and enqueues one job).
+Server -> client: ``welcome {me, thread, threads, messages}``, ``message {message}``,
+``status {job_id, state, text}``, ``threads {threads}``, ``error {text}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from adapters.studio import members
+from adapters.studio.context import Studio, studio_of
+from adapters.studio.hub import Tab
+from adapters.studio.messages import command_message, member_view
+from bot.catalog.parse import MAX_TEXT
+from bot.catalog.spec import OptionType
+from bot.models import Upload
+from bot.reply import Reply
+
+log = logging.getLogger(__name__)
+
+FRAME_LIMIT = 64 * 1024
+
+
+async def socket_handler(request: web.Request) -> web.StreamResponse:
+    studio = studio_of(request)
+    if not studio.access.same_origin(request):
+        return web.Response(status=403, text="the studio's socket only serves the studio's own page")
+    if not studio.access.allows(request):
+        return studio.access.refusal()
+    ws = web.WebSocketResponse(heartbeat=30.0, max_msg_size=FRAME_LIMIT)
+    await ws.prepare(request)
+    tab = Tab(ws, moderator=studio.access.is_moderator(request))
+    studio.hub.add(tab)
+    pump = asyncio.create_task(tab.pump(), name="studio-tab")
+    try:
+        async for frame in ws:
+            if frame.type is WSMsgType.TEXT:
+                await handle(studio, tab, frame.data)
+            elif frame.type is WSMsgType.ERROR:
+                break
+    finally:
+        studio.hub.remove(tab)
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(pump, 5.0)
+    return ws
+
+
+async def handle(studio: Studio, tab: Tab, raw: str) -> None:
+    """One frame from a tab; anything wrong is answered to that tab as one line."""
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise members.BadInput("send JSON objects")
+        kind = data.get("type")
+        if kind == "hello":
+            await hello(studio, tab, data)
+        elif kind == "join":
+            await join(studio, tab, members.clean_thread(data.get("thread")))
+        elif kind == "new_thread":
+            await join(studio, tab, studio.hub.new_thread().id)
+        elif kind == "rename":
+            speak_as(tab, data.get("name"))
+            tab.send({"type": "me", "me": me(tab)})
+        elif kind == "send":
+            await send(studio, tab, data)
+        else:
+            raise members.BadInput(f"unknown message type {str(kind)[:20]!r}")
+    except json.JSONDecodeError:
+        tab.send({"type": "error", "text": "that was not JSON"})
+    except (members.BadInput, ValueError) as exc:
+        tab.send({"type": "error", "text": str(exc), "event": _event_of(raw)})
+
+
+def _event_of(raw: str) -> str | None:
+    with contextlib.suppress(Exception):
+        value = json.loads(raw).get("id")
+        return value if isinstance(value, str) else None
+    return None
+
+
+def speak_as(tab: Tab, raw_name: object) -> None:
+    tab.name = members.clean_name(raw_name)
+    tab.member_id = members.member_id(tab.name)
+
+
+def me(tab: Tab) -> dict[str, Any]:
+    return {**member_view(tab.member_id, tab.name), "moderator": tab.moderator}
+
+
+async def hello(studio: Studio, tab: Tab, data: dict[str, Any]) -> None:
+    speak_as(tab, data.get("name"))
+    await studio.hub.load_threads()
+    wanted = data.get("thread")
+    thread = members.clean_thread(wanted) if wanted else studio.hub.busiest()
+    await join(studio, tab, thread)
+
+
+async def join(studio: Studio, tab: Tab, thread: str) -> None:
+    if not tab.name:
+        raise members.BadInput("say hello with a display name first")
+    await studio.hub.load_threads()
+    studio.hub.thread(thread)
+    tab.thread = thread
+    history = await studio.hub.history(thread, tab.member_id)
+    tab.send({"type": "welcome", "me": me(tab), "thread": thread, "threads": studio.hub.thread_list(),
+              "messages": history})
+
+
+def attach(studio: Studio, text: str, upload_id: object) -> tuple[str, dict[str, Upload]]:
+    """Give the tab's upload to the command's FILE option, naming it in the text if the member did not."""
+    upload = studio.shelf.get(upload_id)
+    if upload is None:
+        raise members.BadInput("that upload is no longer here; upload the file again")
+    head = text.strip().split(maxsplit=1)[0] if text.strip() else ""
+    command = studio.jam.catalog.get(head)
+    if command is None:
+        return text, {}
+    slots = [o.name for o in command.options if o.type is OptionType.FILE]
+    if not slots:
+        return text, {}
+    slot = slots[0]
+    if f"{slot}:" not in text:
+        text = f"{text.rstrip()} {slot}:{upload_id}"
+    return text, {slot: upload}
+
+
+async def send(studio: Studio, tab: Tab, data: dict[str, Any]) -> None:
+    if not tab.name or not tab.thread:
+        raise members.BadInput("say hello with a display name first")
+    event = members.clean_event(data.get("id"))
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise members.BadInput("type a command, e.g. /help")
+    if len(text) > MAX_TEXT:
+        raise members.BadInput(f"that command is too long: {len(text):,} characters (limit {MAX_TEXT:,})")
+    origin = members.origin_for(tab.name, tab.thread, event, moderator=tab.moderator)
+    hub = studio.hub
+    if (earlier := hub.seen_event(origin.event_id)) is not None:
+        tab.send({"type": "message", "message": earlier})  # a resend: show what it already became
+        return
+    uploads: dict[str, Upload] = {}
+    if data.get("upload"):
+        text, uploads = attach(studio, text, data["upload"])
+    reply = await studio.jam.submit_text(text, origin, uploads)
+    if (earlier := hub.seen_event(origin.event_id)) is not None:
+        tab.send({"type": "message", "message": earlier})
+        return
+    message = command_message(tab.thread, member_view(tab.member_id, tab.name), text.strip(), origin.event_id, reply)
+    message["client_id"] = event
+    message["upload"] = bool(uploads)
+    if reply.private:
+        message["to"] = tab.member_id
+    message["attachments"] = await _keep_attachments(studio, reply)
+    hub.append(message)
+
+
+async def _keep_attachments(studio: Studio, reply: Reply) -> list[dict[str, Any]]:
+    """Files that came with an answer (a credits export) are stored and linked like artifacts."""
+    out = []
+    for item in reply.attachments:
+        digest = await asyncio.to_thread(studio.jam.store.put, item.data)
+        studio.blobs[digest] = (item.name, item.mime)
+        out.append({"name": item.name, "mime": item.mime, "size": len(item.data),
+                    "url": f"/studio/blob/{digest}/{item.name}"})
+    return out
+

@@ -1,0 +1,137 @@
+"""Moderators' settings per workspace: blocked words, answered-in channels, member limits.
+
+Every change is a ledger entry (kind ``setting``), so who changed what and when is
+part of the record.  The newest entry for a key wins.  :meth:`Policy.check` runs
+in the core before anything is enqueued, whichever adapter the request came from.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.catalog.parse import Parsed
+from bot.catalog.spec import OptionType
+from bot.errors import Refused
+from bot.ledger import Ledger
+from bot.models import Origin
+
+KIND = "setting"
+#: Commands that keep working where the bot is switched off, so a moderator can switch it back on.
+ALWAYS = frozenset({"settings", "labels", "help", "credits", "consent", "optout", "remove", "declare", "cancel"})
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: ``Café`` and ``CAFE`` both become ``cafe``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def contains_blocked(text: str, blocked: Iterable[str]) -> bool:
+    """True when ``text`` holds a blocked word or phrase as whole words (``ass`` does not block ``class``)."""
+    tokens = words_of(text)
+    joined = " " + " ".join(tokens) + " "
+    for phrase in blocked:
+        target = " ".join(words_of(phrase))
+        if target and f" {target} " in joined:
+            return True
+    return False
+
+
+def workspace_of(origin: Origin) -> str:
+    return f"{origin.platform}:{origin.workspace}"
+
+
+@dataclass(frozen=True)
+class WorkspaceSettings:
+    blocked: tuple[str, ...] = ()
+    #: Channel ids where the bot answers; empty means everywhere.
+    channels: tuple[str, ...] = ()
+    member_jobs: int | None = None
+    rate_limit: int | None = None
+    rate_window: float = 600.0
+    consent_hours: float = 24.0
+    changed_by: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        lines = [
+            f"blocked words: {len(self.blocked)}" + (f" ({', '.join(self.blocked)})" if self.blocked else ""),
+            "answers in: " + (", ".join(f"#{c}" for c in self.channels) if self.channels else "every channel"),
+            f"waiting jobs per member: {self.member_jobs or 'server default'}",
+            f"rate limit per member: {self.rate_limit or 'server default'}"
+            + (f" per {self.rate_window:.0f} s" if self.rate_limit else ""),
+            f"consent requests wait up to {self.consent_hours:g} h",
+        ]
+        if self.changed_by:
+            lines.append("last changes: " + "; ".join(f"{k} by {v}" for k, v in sorted(self.changed_by.items())))
+        return "\n".join(lines)
+
+
+class Policy:
+    """Reads and writes workspace settings; enforces them before enqueue."""
+
+    def __init__(self, ledger: Ledger, waiting: Callable[[str], Awaitable[list[str]]] | None = None) -> None:
+        self.ledger = ledger
+        self.waiting = waiting
+        self._recent: dict[str, deque[float]] = defaultdict(deque)
+
+    async def settings(self, origin: Origin) -> WorkspaceSettings:
+        values: dict[str, Any] = {}
+        changed: dict[str, str] = {}
+        for entry in await self.ledger.entries_of(KIND, workspace_of(origin)):
+            key = entry["key"]
+            values[key] = entry["value"]
+            when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(float(entry.get("at", 0))))
+            changed[key] = f"{entry.get('set_by', '?')} at {when}"
+        return WorkspaceSettings(
+            blocked=tuple(values.get("blocked", ())), channels=tuple(values.get("channels", ())),
+            member_jobs=values.get("member_jobs"), rate_limit=values.get("rate_limit"),
+            rate_window=float(values.get("rate_window", 600.0)), consent_hours=float(values.get("consent_hours", 24.0)),
+            changed_by=changed,
+        )
+
+    async def set(self, origin: Origin, key: str, value: Any) -> None:
+        await self.ledger.append(KIND, workspace_of(origin), origin.thread_key,
+                                 {"key": key, "value": value, "set_by": origin.member_name,
+                                  "member": origin.member_key, "at": time.time()})
+
+    async def check(self, parsed: Parsed, origin: Origin) -> None:
+        """Refuse blocked words (without echoing them), closed channels, and members over their limits."""
+        current = await self.settings(origin)
+        name = parsed.command.name
+        if current.channels and origin.channel not in current.channels and name not in ALWAYS:
+            raise Refused("Jamroom does not answer in this channel; a moderator can change that with /settings")
+        if current.blocked:
+            for opt in parsed.command.options:
+                value = parsed.values.get(opt.name)
+                if opt.type is OptionType.STRING and isinstance(value, str) and contains_blocked(value,
+                                                                                                  current.blocked):
+                    raise Refused(f"your {opt.name} uses a word this server has blocked; please rephrase it")
+        if parsed.command.handler is None:
+            await self._limits(current, origin)
+
+    async def _limits(self, current: WorkspaceSettings, origin: Origin) -> None:
+        if current.member_jobs is not None and self.waiting is not None:
+            waiting = len(await self.waiting(origin.member_key))
+            if waiting >= current.member_jobs:
+                raise Refused(f"you already have {waiting} waiting jobs (this server allows {current.member_jobs}); "
+                              "wait for one to finish")
+        if current.rate_limit is not None:
+            now = time.monotonic()
+            recent = self._recent[origin.member_key]
+            while recent and now - recent[0] > current.rate_window:
+                recent.popleft()
+            if len(recent) >= current.rate_limit:
+                raise Refused(f"this server allows {current.rate_limit} jobs per {current.rate_window / 60:g} min; "
+                              "try again in a little while")
+            recent.append(now)

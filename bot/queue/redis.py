@@ -1,0 +1,257 @@
+"""The Redis queue: several worker processes and hosts share one fair, crash-safe queue.
+
+Per-member lists and a rotation list, with every decision (accept, pick the next job fairly,
+finish, retry, reclaim) made by a Lua script in one atomic step — see ``redis_scripts`` for the
+keys and docs/scaling.md for why this rather than one Stream with a consumer group.
+
+At-least-once: a taken job holds a lease (a deadline in a sorted set) that its process keeps
+extending; a process that dies stops extending it, and the next consumer to look — consumers wake
+at least every ``claim_idle / 4`` even with no new traffic — puts the job back at the front of its
+member's queue.  The worker's delivery log makes the re-run post once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import random
+import socket
+import time
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+from bot.errors import Busy, Refused
+from bot.models import Job
+from bot.queue import redis_scripts as lua
+from bot.queue.base import Enqueued, Fairness, JobQueue, rate_limited_message
+
+log = logging.getLogger(__name__)
+
+BUSY = "Jamroom is busy right now; try again in a moment"
+DEFAULT_URL = "redis://127.0.0.1:6379/0"
+_SCRIPTS = {name.lower(): src for name, src in vars(lua).items() if name.isupper() and name != "PRELUDE"}
+
+
+def _ms(seconds: float) -> int:
+    return max(1, round(seconds * 1000))
+
+
+def _pairs(flat: list[Any]) -> dict[str, Any]:
+    return dict(zip(flat[::2], flat[1::2], strict=True))
+
+
+class RedisQueue(JobQueue):
+    backend = "redis"
+
+    def __init__(self, url: str = DEFAULT_URL, fairness: Fairness | None = None, *, prefix: str = "jamroom",
+                 claim_idle: float = 30.0, max_attempts: int = 5, retry_backoff: float = 2.0,
+                 backoff_cap: float = 300.0, op_timeout: float = 1.0, identity: str | None = None) -> None:
+        self.url = url
+        self.fairness = fairness or Fairness()
+        self.prefix = "{" + prefix + "}"
+        self.claim_idle = claim_idle
+        self.max_attempts = max(1, max_attempts)
+        self.retry_backoff = retry_backoff
+        self.backoff_cap = backoff_cap
+        self.op_timeout = op_timeout
+        self.identity = identity or f"{socket.gethostname()}:{os.getpid()}"
+        #: Longest a blocked consumer sleeps: bounds how late an expired lease is noticed.
+        self.poll = min(max(claim_idle / 4, 0.05), 5.0)
+        self._redis = self._client(op_timeout, retries=1)
+        self._block = self._client(self.poll + op_timeout + 1.0, retries=0)
+        self._scripts = {name: self._redis.register_script(src) for name, src in _SCRIPTS.items()}
+        self._held: dict[str, str] = {}
+        self._keeper: asyncio.Task[None] | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> RedisQueue:
+        fairness = Fairness(settings.member_in_flight, settings.rate_limit, settings.rate_window,
+                            settings.idempotency_ttl)
+        return cls(settings.redis_url or DEFAULT_URL, fairness,
+                   prefix=getattr(settings, "redis_prefix", None) or "jamroom", claim_idle=settings.claim_idle,
+                   max_attempts=settings.max_attempts, retry_backoff=settings.retry_backoff)
+
+    def _client(self, timeout: float, retries: int) -> Redis:
+        return Redis.from_url(self.url, decode_responses=True, socket_timeout=timeout,
+                              socket_connect_timeout=self.op_timeout, retry=Retry(NoBackoff(), retries),
+                              health_check_interval=30, client_name=f"jamroom:{self.identity}")
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}:{name}"
+
+    async def _run(self, script: str, *args: Any) -> Any:
+        return await self._scripts[script](args=[self.prefix, *args])
+
+    async def _asking(self, script: str, *args: Any) -> Any:
+        """A call whose caller is waiting on a person: fail fast with a one-line "busy"."""
+        try:
+            async with asyncio.timeout(self.op_timeout * 2.5):
+                return await self._run(script, *args)
+        except (RedisError, OSError, TimeoutError) as exc:
+            log.warning("redis unavailable", extra={"op": script, "error": str(exc) or type(exc).__name__})
+            raise Busy(BUSY) from exc
+
+    async def _reliably(self, script: str, *args: Any) -> Any:
+        """Bookkeeping that must land: retry with backoff for about a lease; None if Redis stayed away
+        (the lease then lapses and the job runs again, which the delivery log makes harmless)."""
+        delay, deadline = 0.05, time.monotonic() + max(self.claim_idle, 5.0)
+        while True:
+            try:
+                return await self._run(script, *args)
+            except (RedisError, OSError) as exc:
+                if time.monotonic() >= deadline:
+                    log.warning("redis unavailable; giving up on bookkeeping",
+                                extra={"op": script, "error": str(exc) or type(exc).__name__})
+                    return None
+                await asyncio.sleep(delay * random.uniform(0.5, 1.0))
+                delay = min(delay * 2, 2.0)
+
+    # -- the JobQueue interface ----------------------------------------------------------------
+
+    async def enqueue(self, job: Job, idempotency_key: str) -> Enqueued:
+        f = self.fairness
+        body = json.dumps(job.to_dict(), separators=(",", ":"), ensure_ascii=False)
+        kind, seen, value = await self._asking(
+            "enqueue", self.key(f"idem:{idempotency_key}"), body, job.id, job.member, f.rate_limit,
+            _ms(f.rate_window), _ms(f.idempotency_ttl))
+        if kind == 0:
+            return Enqueued(Job.from_dict(json.loads(seen)), int(value), duplicate=True)
+        if kind == 2:
+            raise Refused(rate_limited_message(f.rate_limit, f.rate_window, int(value) / 1000))
+        return Enqueued(job, int(value))
+
+    async def consume(self, worker: str = "worker") -> Job:
+        who = f"{self.identity}/{worker}"
+        self._start_keeper()
+        delay, outage = 0.05, False
+        while True:
+            try:
+                got = await self._run("take", who, self.fairness.member_in_flight, self.max_attempts,
+                                      _ms(self.claim_idle))
+                if outage:
+                    log.info("redis is back", extra={"worker": who})
+                    outage, delay = False, 0.05
+                if isinstance(got, list):
+                    job = Job.from_dict(json.loads(got[1]))
+                    job.attempts = int(got[2])
+                    self._held[job.id] = who
+                    return job
+                wait = self.poll if got < 0 else min(self.poll, max(got / 1000 + 0.002, 0.01))
+                await self._block.blpop([self.key("wake")], timeout=round(wait, 3))
+            except (RedisError, OSError) as exc:
+                if not outage:
+                    log.warning("redis unavailable; consumer retrying", extra={"worker": who, "error": str(exc)})
+                    outage = True
+                await asyncio.sleep(delay * random.uniform(0.5, 1.0))
+                delay = min(delay * 2, 5.0)
+
+    async def ack(self, job: Job) -> None:
+        self._held.pop(job.id, None)
+        await self._reliably("ack", job.id)
+
+    async def fail(self, job: Job, error: str, *, retry: bool) -> bool:
+        self._held.pop(job.id, None)
+        got = await self._reliably("fail", job.id, error[:500], int(retry), self.max_attempts,
+                                   _ms(self.retry_backoff), _ms(self.backoff_cap))
+        if got is None:
+            return retry
+        return got in (1, 2)
+
+    async def position(self, job_id: str) -> int | None:
+        got = await self._asking("position", job_id)
+        return None if got is None else int(got)
+
+    async def cancel(self, job_id: str, member: str) -> bool:
+        return bool(await self._asking("cancel", job_id, member))
+
+    async def waiting_of(self, member: str) -> list[str]:
+        return list(await self._asking("waiting_of", member))
+
+    async def heartbeat(self, job: Job) -> None:
+        with contextlib.suppress(RedisError, OSError):
+            await self._run("keep", _ms(self.claim_idle), self._held.get(job.id, self.identity), job.id)
+
+    async def stats(self) -> dict[str, Any]:
+        waiting, delayed, running, dead, counts, leases, seen, done, now = await self._asking("stats")
+        counts = {k: int(v) for k, v in _pairs(counts).items()}
+        workers: dict[str, dict[str, Any]] = {}
+        for name, last in _pairs(seen).items():
+            workers[name] = {"running": 0, "done": 0, "seen_s_ago": round((now - int(last)) / 1000, 1)}
+        for name in leases:
+            workers.setdefault(name, {"running": 0, "done": 0, "seen_s_ago": None})["running"] += 1
+        for name, n in _pairs(done).items():
+            workers.setdefault(name, {"running": 0, "done": 0, "seen_s_ago": None})["done"] = int(n)
+        return {
+            "backend": self.backend, "waiting": int(waiting) + int(delayed), "delayed": int(delayed),
+            "running": int(running), "done": counts.get("done", 0), "failed": counts.get("failed", 0),
+            "cancelled": counts.get("cancelled", 0), "retried": counts.get("retried", 0),
+            "reclaimed": counts.get("reclaimed", 0), "dead": int(dead), "workers": workers,
+        }
+
+    async def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keeper
+            self._keeper = None
+        if self._held:
+            await self._hand_back()
+        await self._block.aclose()
+        await self._redis.aclose()
+
+    # -- leases ------------------------------------------------------------------------------------
+
+    def _start_keeper(self) -> None:
+        if self._keeper is None or self._keeper.done():
+            self._keeper = asyncio.create_task(self._keep_leases(), name="jamroom-redis-leases")
+
+    async def _keep_leases(self) -> None:
+        """Extend the leases of every job this process holds, so long jobs are never reclaimed."""
+        while True:
+            await asyncio.sleep(self.claim_idle / 3)
+            if not self._held:
+                continue
+            try:
+                await self._run("keep", _ms(self.claim_idle), self.identity, *list(self._held))
+            except (RedisError, OSError) as exc:
+                log.warning("could not extend job leases", extra={"error": str(exc), "jobs": len(self._held)})
+
+    async def _hand_back(self) -> None:
+        """On shutdown, put this process's unfinished jobs back at the front (no attempt spent)."""
+        by_worker: dict[str, list[str]] = {}
+        for job_id, who in self._held.items():
+            by_worker.setdefault(who, []).append(job_id)
+        self._held.clear()
+        for who, ids in by_worker.items():
+            try:
+                async with asyncio.timeout(self.op_timeout * 2):
+                    await self._run("release", who, *ids)
+            except (RedisError, OSError, TimeoutError) as exc:
+                log.warning("could not hand jobs back; their leases will lapse", extra={"error": str(exc)})
+
+    # -- operators (`jamroom jobs`) ------------------------------------------------------------
+
+    async def failed(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Dead letters, newest first: id, member, attempts, reason, error, at (epoch s), job."""
+        rows = await self._redis.xrevrange(self.key("dead"), count=limit)
+        out = []
+        for entry, fields in rows:
+            out.append({"id": fields.get("id", ""), "member": fields.get("member", ""),
+                        "attempts": int(fields.get("attempts", 0)), "reason": fields.get("reason", ""),
+                        "error": fields.get("error", ""), "at": int(fields.get("at", 0)) / 1000,
+                        "entry": entry, "job": json.loads(fields.get("job") or "{}")})
+        return out
+
+    async def retry(self, job_id: str) -> bool:
+        """Put a dead letter back on its member's queue with fresh attempts."""
+        return bool(await self._run("requeue", job_id))
+
+    async def ping(self) -> bool:
+        return bool(await self._redis.ping())

@@ -1,0 +1,213 @@
+"""A cell's recipe: everything needed to redraw one picture at any size.
+
+Grids and pictures store their recipes (JSON) in the PNG's XMP, so a later /vary, /upscale,
+/reroll or /blend rebuilds the exact picture from the parent's file alone, whichever generator
+made it.  Pictures that came from a member's upload carry a small greyscale copy of it instead
+of a scene (``source``).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+from xml.sax.saxutils import unescape
+
+import numpy as np
+from PIL import Image
+
+from generators.image._dice import Dice, Jitter, derive
+from generators.image._noise import F32, Canvas, fbm, resize, smoothstep
+from generators.image._palette import Palette
+from generators.image._scene import build_scene, tone_field
+from generators.image._styles import RENDERERS, Ctx
+from generators.image._words import STYLES
+
+ARS = ("1:1", "3:2", "2:3", "16:9", "9:16")
+GRID_LONG = 1024
+UPSCALE_LONG = 2048
+SOURCE_LONG = 256  # stored greyscale copy of an upload, long side in pixels
+
+
+@dataclass(frozen=True)
+class Recipe:
+    style: str
+    palette: tuple[str, ...]
+    palette_name: str
+    subjects: tuple[str, ...]
+    ar: str
+    seed: int
+    jitter: Jitter = ()
+    #: base64 PNG (greyscale) of an uploaded picture's tones, or "" for a pure scene.
+    source: str = ""
+    #: A second style merged in across the picture (a blend of two styles), or "".
+    second: str = ""
+
+    @property
+    def aspect(self) -> float:
+        w, h = parse_ar(self.ar)
+        return w / h
+
+    def varied(self, seed: int, amount: float) -> Recipe:
+        return replace(self, jitter=(*self.jitter, (int(seed), float(amount))))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "style": self.style, "palette": list(self.palette), "palette_name": self.palette_name,
+            "subjects": list(self.subjects), "ar": self.ar, "seed": self.seed,
+            "jitter": [list(j) for j in self.jitter], "source": self.source, "second": self.second,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Recipe:
+        style, second = str(data["style"]), str(data.get("second", ""))
+        if style not in STYLES or (second and second not in STYLES):
+            raise ValueError(f"unknown style {style!r}")
+        parse_ar(str(data["ar"]))
+        return cls(
+            style=style,
+            palette=tuple(str(c) for c in data["palette"])[:8],
+            palette_name=str(data.get("palette_name", "")),
+            subjects=tuple(str(s) for s in data.get("subjects", ())),
+            ar=str(data["ar"]),
+            seed=int(data["seed"]),
+            jitter=tuple((int(s), float(a)) for s, a in data.get("jitter", ())),
+            source=str(data.get("source", "")),
+            second=second,
+        )
+
+
+def parse_ar(ar: str) -> tuple[int, int]:
+    """"16:9" -> (16, 9); any positive ratio up to 4:1 (uploads keep their own shape)."""
+    try:
+        w, h = (int(p) for p in str(ar).split(":"))
+    except ValueError:
+        raise ValueError(f"bad aspect ratio {ar!r}") from None
+    if w <= 0 or h <= 0 or max(w / h, h / w) > 4.0:
+        raise ValueError(f"bad aspect ratio {ar!r}")
+    return w, h
+
+
+def ar_of(width: int, height: int) -> str:
+    """The closest standard ratio, or the exact one reduced (kept within 4:1)."""
+    for ar in ARS:
+        w, h = parse_ar(ar)
+        if abs(width / height - w / h) < 0.01:
+            return ar
+    ratio = min(4.0, max(0.25, width / height))
+    w, h = round(ratio * 1000), 1000
+    g = math.gcd(w, h)
+    return f"{w // g}:{h // g}"
+
+
+def size_for(ar: str, long_side: int) -> tuple[int, int]:
+    w, h = parse_ar(ar)
+    if w >= h:
+        return long_side, max(2, round(long_side * h / w))
+    return max(2, round(long_side * w / h)), long_side
+
+
+def source_tone(source: str, width: int, height: int) -> np.ndarray:
+    data = base64.b64decode(source.encode("ascii"), validate=True)
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        grey = np.asarray(im.convert("L"), dtype=F32) / 255.0
+    return resize(grey, width, height)
+
+
+def encode_source(grey: np.ndarray) -> str:
+    """A float 0..1 tone image as a compact base64 PNG at most SOURCE_LONG px on its long side."""
+    h, w = grey.shape
+    scale = min(1.0, SOURCE_LONG / max(w, h))
+    small = resize(grey, max(2, round(w * scale)), max(2, round(h * scale)))
+    buffer = io.BytesIO()
+    Image.fromarray((np.clip(small, 0, 1) * 255).astype(np.uint8), "L").save(buffer, "PNG", optimize=False)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def render(recipe: Recipe, width: int, height: int, tone_override: np.ndarray | None = None) -> np.ndarray:
+    """Draw the recipe at ``width`` × ``height`` as uint8 RGB."""
+    canvas = Canvas(width, height, recipe.aspect)
+    dice = Dice(recipe.seed, recipe.jitter)
+    palette = Palette.from_hex(recipe.palette_name, recipe.palette)
+    scene = build_scene(recipe.subjects, recipe.aspect, dice.child("scene"))
+    if tone_override is not None:
+        tone = resize(tone_override, width, height)
+    elif recipe.source:
+        tone = source_tone(recipe.source, width, height)
+    else:
+        tone = tone_field(scene, canvas)
+    if (tone_override is not None or recipe.source) and recipe.subjects:
+        tone = 0.6 * tone + 0.4 * tone_field(scene, canvas)
+    tone = tone.astype(F32, copy=False)
+
+    def tone_at(w: int, h: int) -> np.ndarray:
+        small = Canvas(w, h, recipe.aspect)
+        if tone_override is not None:
+            base = resize(tone_override, w, h)
+        elif recipe.source:
+            base = source_tone(recipe.source, w, h)
+        else:
+            return tone_field(scene, small)
+        return 0.6 * base + 0.4 * tone_field(scene, small) if recipe.subjects else base
+
+    picture = RENDERERS[recipe.style](Ctx(canvas, dice.child(recipe.style), palette, scene, tone, tone_at))
+    if recipe.second:
+        ctx = Ctx(canvas, dice.child("second:" + recipe.second), palette, scene, tone, tone_at)
+        other = RENDERERS[recipe.second](ctx)
+        mask = _merge_mask(dice.child("merge"), canvas)[..., None]
+        picture = picture * (1.0 - mask) + other * mask
+    return (np.clip(picture, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def _merge_mask(dice: Dice, canvas: Canvas) -> np.ndarray:
+    """Where the second style shows: one side of a wavy diagonal, with a soft seam."""
+    x, y = canvas.coords()
+    angle = dice.real(0, 2 * math.pi)
+    side = (x - 0.5) * math.cos(angle) + (y - 0.5) * math.sin(angle)
+    wobble = fbm(dice.child("seam"), canvas, cells=1.5, octaves=3) * 0.18
+    return smoothstep(-0.08, 0.08, side + wobble)
+
+
+def cell_seeds(seed: int) -> list[int]:
+    return [derive(seed, f"cell{i}") for i in range(4)]
+
+
+def render_grid(recipes: Sequence[Recipe], long_side: int = GRID_LONG) -> Image.Image:
+    """Four cells in a 2×2 grid, the whole grid ``long_side`` px on its long side."""
+    cw, ch = size_for(recipes[0].ar, long_side // 2)
+    grid = np.empty((ch * 2, cw * 2, 3), dtype=np.uint8)
+    for i, recipe in enumerate(recipes):
+        row, col = divmod(i, 2)
+        grid[row * ch : (row + 1) * ch, col * cw : (col + 1) * cw] = render(recipe, cw, ch)
+    return Image.fromarray(grid, "RGB")
+
+
+_RECIPE = re.compile(r"<jamroom:recipe>(.*?)</jamroom:recipe>", re.S)
+
+
+def recipe_json(cells: Sequence[Recipe], make: Mapping[str, Any]) -> str:
+    return json.dumps({"cells": [r.to_dict() for r in cells], "make": dict(make)}, separators=(",", ":"))
+
+
+def read_recipes(png: bytes) -> tuple[list[Recipe], dict[str, Any]] | None:
+    """The recipes a Jamroom PNG carries, or None when it has none (or they don't parse)."""
+    try:
+        with Image.open(io.BytesIO(png)) as im:
+            packet = im.info.get("XML:com.adobe.xmp") or ""
+    except Exception:
+        return None
+    match = _RECIPE.search(str(packet))
+    if not match:
+        return None
+    try:
+        data = json.loads(unescape(match.group(1)))
+        cells = [Recipe.from_dict(c) for c in data["cells"]]
+        return cells, dict(data.get("make") or {})
+    except (ValueError, KeyError, TypeError):
+        return None

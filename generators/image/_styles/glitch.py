@@ -1,0 +1,56 @@
+"""Glitch: a posterised scene, pixel-sorted in luminance runs, with torn bands, split channels and
+scanlines."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from generators.image._noise import F32, fbm, grain, normalise
+from generators.image._styles._ctx import Ctx
+
+LEVELS = 6
+
+
+def _sort_runs(img: np.ndarray, lum: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Sort pixels by brightness inside each run of a row whose brightness lies in (lo, hi)."""
+    inside = (lum > lo) & (lum < hi)
+    starts = np.ones_like(inside)
+    starts[:, 1:] = inside[:, 1:] != inside[:, :-1]
+    run = np.cumsum(starts, axis=1).astype(np.float64)
+    key = run * 2.0 + np.where(inside, lum * 0.999, 0.5)
+    order = np.argsort(key, axis=1, kind="stable")
+    return np.take_along_axis(img, order[..., None], axis=1)
+
+
+def render(ctx: Ctx) -> np.ndarray:
+    c = ctx.canvas
+    d = ctx.dice
+    noise = normalise(fbm(d.child("field"), c, cells=2.0, octaves=5))
+    field = np.clip(0.65 * ctx.tone + 0.35 * noise, 0, 1)
+    poster = np.floor(field * LEVELS) / (LEVELS - 1)
+    img = ctx.palette.ramp(np.clip(poster, 0, 1))
+    vertical = d.chance(0.35)
+    if vertical:
+        img, field = img.transpose(1, 0, 2), field.T
+    lo, hi = d.real(0.2, 0.4), d.real(0.65, 0.9)
+    img = _sort_runs(img, field, lo, hi)
+    if vertical:
+        img = img.transpose(1, 0, 2)
+    img = np.ascontiguousarray(img)
+    bd = d.child("bands")
+    for _ in range(bd.integer(5, 12)):
+        y0 = int(bd.real(0, 1) * c.height)
+        y1 = min(c.height, y0 + max(1, int(bd.real(0.005, 0.06) * c.height)))
+        shift = int(bd.real(-0.12, 0.12) * c.width)
+        img[y0:y1] = np.roll(img[y0:y1], shift, axis=1)
+        if bd.chance(0.3):
+            img[y0:y1] = img[y0:y1, :, ::-1] * 0.6 + img[y0:y1] * 0.4
+    split = max(1, round(c.px(0.006)))
+    out = img.copy()
+    out[..., 0] = np.roll(img[..., 0], split, axis=1)
+    out[..., 2] = np.roll(img[..., 2], -split, axis=1)
+    period = c.px(0.012)
+    rows = np.arange(c.height, dtype=F32) + 0.5
+    scan = 1.0 - 0.08 * (1.0 + np.sin(rows / period * 2 * np.pi))
+    static = grain(d.child("static"), c, 0.004)[..., None] * 0.05
+    return np.clip(out * scan[:, None, None] + static, 0.0, 1.0).astype(F32)

@@ -1,0 +1,46 @@
+"""Halftone print: the scene screened as rotated dot grids in two or three inks on paper."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from generators.image._noise import F32, fbm, normalise
+from generators.image._styles._ctx import Ctx
+
+PITCH = 0.016  # dot spacing, short-side units
+
+
+def _screen(x: np.ndarray, y: np.ndarray, coverage: np.ndarray, angle: float, pitch_px: float) -> np.ndarray:
+    """Ink amount 0..1 of a dot screen at ``angle`` whose dots grow with ``coverage``."""
+    ca, sa = math.cos(angle), math.sin(angle)
+    u = (x * ca + y * sa) / pitch_px
+    v = (-x * sa + y * ca) / pitch_px
+    du = u - np.floor(u) - 0.5
+    dv = v - np.floor(v) - 0.5
+    dist = np.sqrt(du * du + dv * dv) * pitch_px
+    radius = np.sqrt(np.clip(coverage, 0, 1)) * pitch_px * 0.72
+    return np.clip(radius - dist + 0.5, 0.0, 1.0)
+
+
+def render(ctx: Ctx) -> np.ndarray:
+    c = ctx.canvas
+    d = ctx.dice
+    x = np.arange(c.width, dtype=F32)[None, :]
+    y = np.arange(c.height, dtype=F32)[:, None]
+    pitch = c.px(PITCH)
+    noise = normalise(fbm(d.child("tint"), c, cells=2.0, octaves=4))
+    dark = np.clip(1.0 - (0.8 * ctx.tone + 0.2 * noise), 0, 1)
+    img = ctx.paper(0.7)
+    cols = ctx.palette.array()
+    base_angle = d.real(0, math.pi / 2)
+    inks = (
+        (cols[2], np.clip(noise * 0.9 + dark * 0.3 - 0.1, 0, 1), base_angle + math.radians(45)),
+        (cols[1], np.clip(dark * 1.1 - 0.2, 0, 1), base_angle + math.radians(75)),
+        (cols[0] * 0.8, np.clip(dark * 1.3 - 0.55, 0, 1), base_angle + math.radians(15)),
+    )
+    for colour, coverage, angle in inks:
+        ink = _screen(x, y, coverage, angle, pitch)
+        img *= 1.0 - ink[..., None] * (1.0 - colour)
+    return np.clip(img, 0.0, 1.0).astype(F32)

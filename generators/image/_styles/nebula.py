@@ -1,0 +1,54 @@
+"""Nebula: domain-warped glowing gas with dust lanes and a star field, on near-black."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw
+from scipy import ndimage
+
+from generators.image._noise import F32, Canvas, blur, fbm, grain, normalise, resize, smoothstep
+from generators.image._styles._ctx import Ctx
+
+WORK_SHORT = 320  # the gas is smooth: warp it small, then add fine grain at full size
+STARS = 260
+
+
+def _gas(ctx: Ctx, work: Canvas) -> np.ndarray:
+    d = ctx.dice
+    warp_x = fbm(d.child("wx"), work, cells=1.5, octaves=4)
+    warp_y = fbm(d.child("wy"), work, cells=1.5, octaves=4)
+    base = fbm(d.child("gas"), work, cells=2.0, octaves=6, gain=0.55)
+    strength = d.real(0.12, 0.22) * work.short
+    yy, xx = np.mgrid[0 : work.height, 0 : work.width].astype(F32)
+    warped = ndimage.map_coordinates(base, [yy + warp_y * strength, xx + warp_x * strength], order=1, mode="mirror")
+    return normalise(warped)
+
+
+def render(ctx: Ctx) -> np.ndarray:
+    c = ctx.canvas
+    d = ctx.dice
+    scale = min(1.0, WORK_SHORT / c.short)
+    work = Canvas(max(2, round(c.width * scale)), max(2, round(c.height * scale)), c.aspect)
+    gas = resize(_gas(ctx, work), c.width, c.height)
+    dust = resize(normalise(fbm(d.child("dust"), work, cells=3.0, octaves=5)), c.width, c.height)
+    glow = ctx.soft_tone(0.02)
+    density = np.clip(gas * (0.35 + 0.9 * glow) - 0.12, 0, 1)
+    density *= 1.0 - 0.75 * smoothstep(0.55, 0.85, dust)
+    density *= 1.0 + 0.12 * grain(d.child("fine"), c, 0.004)
+    colour = ctx.palette.ramp(np.clip(density * 1.15, 0, 1))
+    emission = (density**1.4 * 1.5)[..., None]
+    night = ctx.palette.colour(0) * 0.25
+    img = night + colour * emission
+    stars = Image.new("F", (c.width, c.height), 0.0)
+    draw = ImageDraw.Draw(stars)
+    sd = d.child("stars")
+    xs, ys = sd.uniform(0, 1, STARS), sd.uniform(0, 1, STARS)
+    size = sd.uniform(0, 1, STARS) ** 6 * 0.006 + 0.0012
+    bright = sd.uniform(0.4, 1.0, STARS)
+    for x, y, r, b in zip(xs, ys, size, bright, strict=True):
+        rp = max(0.6, c.px(r))
+        draw.ellipse((x * c.width - rp, y * c.height - rp, x * c.width + rp, y * c.height + rp), fill=float(b))
+    star = np.asarray(stars, dtype=F32)
+    star = np.maximum(star, blur(star, c.px(0.004)) * 2.5)
+    img = img + star[..., None] * (0.6 + 0.4 * ctx.palette.colour(-1))
+    return np.clip(img, 0.0, 1.0).astype(F32)

@@ -1,0 +1,79 @@
+"""Turn a finished :class:`Score` into a music Result: the .mid, an OGG preview and a piano-roll PNG.
+
+Every file carries the same provenance: MIDI meta events, Vorbis comments and PNG XMP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from generators.audio import backends
+from generators.audio.encode import ogg_vorbis
+from generators.audio.loudness import master
+from generators.audio.sequence import SAMPLE_RATE, NoteEvent, Sequence, Track
+from generators.base import KIND_MUSIC, Output, Result
+from generators.music import pianoroll
+from generators.music.midi_write import score_facts, write_midi
+from generators.music.score import Score
+from generators.provenance import png_provenance, provenance_lines
+
+PAN = {"melody": 0.15, "counter-melody": 0.4, "chords": -0.3, "arpeggio": -0.45, "pad": 0.0, "bass": 0.0}
+GAIN = {"melody": 1.0, "counter-melody": 0.6, "chords": 0.5, "arpeggio": 0.45, "pad": 0.4, "bass": 0.85,
+        "drums": 0.9}
+
+
+def to_sequence(score: Score) -> Sequence:
+    """Seconds-based tracks for the audio backends."""
+    spt = score.seconds_per_tick
+    tracks = []
+    for i, part in enumerate(score.parts):
+        notes = tuple(NoteEvent(n.start * spt, n.dur * spt, n.pitch, n.vel) for n in part.sorted_notes())
+        tracks.append(Track(part.program, notes, part.is_drum, part.channel, PAN.get(part.role, 0.2 * (i % 3 - 1)),
+                            GAIN.get(part.role, 0.6), part.role))
+    return Sequence(tuple(tracks), score.duration_s)
+
+
+def title_of(spec: Mapping[str, Any], fallback: str) -> str:
+    block = spec.get("_provenance") or {}
+    return str(block.get("title") or spec.get("prompt") or fallback)
+
+
+def render_preview(score: Score, spec: Mapping[str, Any], tags: Mapping[str, str]) -> tuple[bytes, str]:
+    """Mastered OGG bytes of ``score`` and the backend that rendered it."""
+    audio, backend = backends.render(to_sequence(score), spec.get("_synth"), spec.get("_soundfont"), SAMPLE_RATE)
+    return ogg_vorbis(master(audio, SAMPLE_RATE), tags, SAMPLE_RATE), backend
+
+
+def package(score: Score, spec: Mapping[str, Any], *, generator: str, version: str, seed: int, stem: str,
+            summary: str, has_upload: bool = False) -> Result:
+    title = title_of(spec, f"Jamroom {stem}")
+    lines = provenance_lines(spec, generator, version, seed)
+    midi = write_midi(score, title=title, provenance=lines)
+    block = spec.get("_provenance") or {}
+    credits = "; ".join(block.get("credits") or []) or "Jamroom"
+    facts_text = ", ".join(score_facts(score))
+    tags = {
+        "title": title,
+        "artist": credits,
+        "copyright": ". ".join(x.rstrip(".") for x in lines[:2]) + ".",
+        "comment": " | ".join([*lines, facts_text]),
+        "software": f"Jamroom {generator} v{version} seed {seed}",
+        "genre": score.genre,
+    }
+    ogg, backend = render_preview(score, spec, tags)
+    png = png_provenance(pianoroll.draw(score), spec=spec, generator=generator, version=version, seed=seed,
+                         has_member_upload=has_upload,
+                         extra={"key": score.key.name, "tempo": score.tempo, "meter": score.meter, "bars": score.bars})
+    roles = score.roles()
+    facts = {"key": score.key.name, "tempo": score.tempo, "meter": score.meter, "bars": score.bars,
+             "parts": roles, "genre": score.genre, "synth": backend}
+    line = f"{summary} · {score.key.name} · {score.tempo} bpm · {score.meter} · {score.bars} bars · {', '.join(roles)}"
+    return Result(
+        KIND_MUSIC,
+        (Output(f"{stem}.mid", "audio/midi", midi, primary=True),
+         Output(f"{stem}.ogg", "audio/ogg", ogg),
+         Output(f"{stem}.png", "image/png", png)),
+        facts,
+        line,
+    )

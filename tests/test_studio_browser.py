@@ -1,0 +1,178 @@
+"""The studio in a real browser: Debian's Chromium driven by Playwright, against `jamroom serve`.
+
+The server is the real product (real catalog, real generators, memory queue, SQLite)
+started as a subprocess on a free port; the browser runs headless and offline.
+With ``CI`` set this test must run: a missing Chromium or Playwright fails it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--autoplay-policy=no-user-gesture-required"]
+WAIT_MS = 45_000
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+
+def _requirements() -> None:
+    missing = []
+    if not Path(CHROMIUM).exists():
+        missing.append("Chromium (Debian package chromium) is not installed")
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright Python package is not installed")
+    if missing and not os.environ.get("CI"):
+        pytest.skip("; ".join(missing) + " — install them to run the studio's browser test")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """`jamroom serve` on a free loopback port, with nothing but a data folder set."""
+    _requirements()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("JAMROOM_") and k not in ("REDIS_URL", "DATABASE_URL")}
+    env.update(JAMROOM_DATA=str(tmp_path / "data"), JAMROOM_QUEUE="memory", JAMROOM_CONCURRENCY="2")
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from bot.cli.main import main; sys.exit(main())",
+         "serve", "--host", "127.0.0.1", "--port", str(port), "--platforms", "studio"],
+        env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail("jamroom serve did not start:\n" + (tmp_path / "serve.log").read_text()[-3000:])
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+async def _enter(page, base: str, name: str, url: str | None = None) -> None:
+    await page.goto(url or base + "/")
+    await page.locator("#name-dialog").wait_for(state="visible")
+    await page.fill("#name-input", name)
+    await page.click("#name-ok")
+    await page.wait_for_function("document.querySelector('#thread-sub').textContent.startsWith('#')")
+    await page.wait_for_function("document.querySelector('#me-name').textContent === " + repr(name))
+
+
+async def _run(page, text: str) -> None:
+    await page.click("#command")
+    await page.keyboard.type(text)
+    await page.keyboard.press("Escape")  # close the completion list, then send
+    await page.keyboard.press("Enter")
+
+
+async def test_sketch_button_and_audio_in_a_real_browser(server, tmp_path):
+    from playwright.async_api import async_playwright
+
+    shots = Path(os.environ.get("STUDIO_SCREENSHOTS", tmp_path))
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            ann_ctx = await browser.new_context(viewport={"width": 1280, "height": 860})
+            ann = await ann_ctx.new_page()
+            ann.set_default_timeout(WAIT_MS)
+            await _enter(ann, server, "Ann")
+            catalog = await ann.evaluate("fetch('/studio/catalog.json').then(r => r.json())")
+            names = {c["name"] for c in catalog["commands"]}
+
+            # Completion comes from the catalog.
+            await ann.click("#command")
+            await ann.keyboard.type("/ske")
+            await ann.locator("#complete li", has_text="/sketch").first.wait_for()
+            await ann.keyboard.press("Tab")
+            assert await ann.input_value("#command") == "/sketch "
+            await ann.keyboard.type("neon koi")
+            await ann.keyboard.press("Escape")
+            await ann.keyboard.press("Enter")
+
+            first = ann.locator(".msg.result").first
+            image = first.locator("img").first
+            await image.wait_for()
+            await ann.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=await image.element_handle())
+            assert (await first.locator(".credits").inner_text()).strip() == "by Ann (prompt)"
+            assert "AI-generated" in await first.locator(".label").inner_text()
+            status = ann.locator(".msg.command .status").first
+            await ann.wait_for_function("el => el.dataset.state === 'done'", arg=await status.element_handle())
+
+            # A second member in their own tab (own session), same thread, presses the first result's action.
+            bob_ctx = await browser.new_context(viewport={"width": 1280, "height": 860})
+            bob = await bob_ctx.new_page()
+            bob.set_default_timeout(WAIT_MS)
+            await _enter(bob, server, "Bob", url=ann.url)
+            assert "#thread=" in ann.url and bob.url == ann.url
+            bob_first = bob.locator(".msg.result").first
+            await bob_first.locator("img").wait_for()
+            await bob_first.locator("button.action", has_text="Vary").click()
+            for page in (ann, bob):
+                built = page.locator(".msg.result").nth(1)
+                await built.locator(".credits").wait_for()
+                credits = await built.locator(".credits").inner_text()
+                assert "Ann (prompt)" in credits and "Bob (vary)" in credits, credits
+                await built.locator("img").wait_for()
+
+            # Permalink page: file, credits, lineage.
+            link = await bob.locator(".msg.result").nth(1).locator(".permalink-line a").get_attribute("href")
+            perma = await bob_ctx.new_page()
+            await perma.goto(server + link)
+            text = await perma.locator("main").inner_text()
+            assert "Ann (prompt)" in text and "Bob (vary)" in text and "←" in text
+            await perma.close()
+
+            if "melody" in names:
+                await _run(ann, "/melody wistful rainy lofi bars:2 seed:3")
+                audio = ann.locator(".msg.result audio").first
+                await audio.wait_for(timeout=90_000)
+                handle = await audio.element_handle()
+                await ann.wait_for_function("a => a.readyState >= 1 && a.duration > 0", arg=handle)
+                await ann.evaluate("a => a.play()", handle)
+                await ann.wait_for_function("a => !a.paused && a.currentTime > 0.05", arg=handle)
+                await ann.evaluate("a => a.pause()", handle)
+                downloads = await ann.locator(".msg.result").last.locator("a.download").all_inner_texts()
+                assert any(".mid" in d for d in downloads), downloads
+
+            await ann.locator(".msg.result").last.scroll_into_view_if_needed()
+            await asyncio.sleep(0.3)
+            await ann.screenshot(path=str(shots / "studio-ann.png"))
+            await bob.screenshot(path=str(shots / "studio-bob.png"))
+            await ann_ctx.close()
+            await bob_ctx.close()
+        finally:
+            await browser.close()
