@@ -137,9 +137,8 @@ class Consent:
         return list(ask.values())
 
     async def check(self, origin: Origin, parents: list[Artifact]) -> None:
-        """For callers without a waiting room: deny and ask both refuse."""
-        if await self.owners_to_ask(origin, parents):
-            raise Refused("the owner of this work asks to approve remixes first")
+        """Refuse when an owner denies; an ``ask`` owner is not a refusal (the intake holds the job)."""
+        await self.owners_to_ask(origin, parents)
 
     # -- pending requests --------------------------------------------------------------------
 
@@ -198,3 +197,19 @@ def _pending(row: dict[str, Any]) -> Pending:
     return Pending(row["id"], row["idem"], row["created"], row["expires"], row["asker"], json.loads(row["owners"]),
                    json.loads(row["approved"]), row["state"], Job.from_dict(json.loads(row["job"])),
                    json.loads(row["parents"]))
+
+
+#: Ledger entry kinds that record a member's own choices or actions (besides artifacts).
+MEMBER_KINDS = (KIND, OPTOUT, "declaration", "tombstone", "setting", "label-policy")
+
+
+async def member_record(ledger: Ledger, member: str) -> dict[str, Any]:
+    """Everything the ledger holds about one member, for a data request (``jamroom ledger export --member``)."""
+    artifacts = [a.to_dict() for a in await ledger.artifacts(member=member)]
+    entries: list[dict[str, Any]] = []
+    for kind in MEMBER_KINDS:
+        for entry in await ledger.entries_of(kind):
+            if member in (entry.get("subject"), entry.get("member"), entry.get("by")):
+                entries.append({"kind": kind, **entry})
+    entries.sort(key=lambda e: e["seq"])
+    return {"member": member, "pseudonym": pseudonym(member), "artifacts": artifacts, "entries": entries}

@@ -93,6 +93,7 @@ class Intake:
                      f"expires in {hours:g} h). You'll hear back here.", duplicate=not created)
 
     async def build_job(self, parsed: Parsed, origin: Origin, uploads: dict[str, Upload]) -> Job:
+        """Validate and build without enqueueing (adapters pre-check with it): a deny refuses, an ask passes."""
         job, parents = await self._build(parsed, origin, uploads)
         if parents:
             await self.jam.consent.check(origin, list(parents.values()))

@@ -111,7 +111,7 @@ class Policy:
         name = parsed.command.name
         if current.channels and origin.channel not in current.channels and name not in ALWAYS:
             raise Refused("Jamroom does not answer in this channel; a moderator can change that with /settings")
-        if current.blocked:
+        if current.blocked and name != "settings":  # moderators must be able to name the words they unblock
             for opt in parsed.command.options:
                 value = parsed.values.get(opt.name)
                 if opt.type is OptionType.STRING and isinstance(value, str) and contains_blocked(value,

@@ -10,15 +10,23 @@ answering ``{"interaction": {...}, "resource": {...}}`` because discord.py asks 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import discord
 import yarl
 from aiohttp import WSMsgType, web
+from discord.gateway import DiscordWebSocket
+from support import make_jam
+
+from adapters.discord_app import GATEWAY_KEY, Gateway, mount
+from bot.runtime import Jamroom
 
 APP_ID = "900000000000000001"
 BOT_ID = APP_ID
@@ -151,7 +159,7 @@ class FakeDiscord:
         data: dict[str, Any] = {
             "id": iid, "application_id": APP_ID, "type": kind, "token": f"tok-{iid}", "version": 1,
             "locale": "en-US", "attachment_size_limit": limit, "entitlements": [], "app_permissions": ALL_PERMISSIONS,
-            "channel": channel or {"id": CHANNEL_ID, "type": 0, "name": "jams", "guild_id": GUILD_ID},
+            "channel": channel or self.text_channel(),
         }
         data["channel_id"] = data["channel"]["id"]
         self.token_channel[data["token"]] = data["channel_id"]
@@ -190,15 +198,22 @@ class FakeDiscord:
 
     def click(self, custom_id: str, message: dict[str, Any], *, member: tuple[str, str] = ("1002", "bob"),
               channel: dict[str, Any] | None = None, iid: str | None = None) -> dict[str, Any]:
-        channel = channel or {"id": message["channel_id"], "type": 0, "name": "jams", "guild_id": GUILD_ID}
+        channel = channel or self.text_channel(message["channel_id"])
         payload = self._base(3, member, channel, True, False, iid, 10 * 1024 * 1024)
         payload["message"] = message
         payload["data"] = {"custom_id": custom_id, "component_type": 2}
         return payload
 
+    def text_channel(self, cid: str = CHANNEL_ID) -> dict[str, Any]:
+        return {"id": cid, "type": 0, "name": "jams", "guild_id": GUILD_ID, "position": 0, "nsfw": False,
+                "permission_overwrites": [], "topic": None, "last_message_id": None, "rate_limit_per_user": 0,
+                "parent_id": None, "flags": 0, "permissions": ALL_PERMISSIONS}
+
     def thread_channel(self, thread_id: str, parent: str = CHANNEL_ID) -> dict[str, Any]:
         return {"id": thread_id, "type": 11, "parent_id": parent, "guild_id": GUILD_ID, "name": "jam",
-                "owner_id": BOT_ID, "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
+                "owner_id": BOT_ID, "message_count": 0, "member_count": 1,
+                "total_message_count": 0, "rate_limit_per_user": 0, "flags": 0, "last_message_id": None,
+                "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
                                                         "archive_timestamp": STAMP, "locked": False}}
 
     def message(self, mid: str, channel_id: str, body: dict[str, Any] | None = None,
@@ -284,3 +299,50 @@ class FakeDiscord:
         if found is None:
             return web.Response(status=404)
         return web.Response(body=found[0], headers={"Content-Type": found[1]})
+
+
+# -- a Jamroom wired to the real discord.py client, talking to the fake --------------------------------
+
+
+@dataclass
+class Env:
+    fake: FakeDiscord
+    jam: Jamroom
+    gateway: Gateway
+
+    def followups(self, token: str | None = None) -> list[Any]:
+        return self.fake.find(lambda c: c.method == "POST" and c.path.startswith(f"/webhooks/{APP_ID}/")
+                              and (token is None or c.path.endswith(token)))
+
+    async def followup(self, token: str, timeout: float = 30.0) -> Any:
+        [call] = await self.fake.wait_for(lambda c: c.method == "POST" and c.path == f"/webhooks/{APP_ID}/{token}",
+                                          timeout=timeout)
+        return call
+
+    async def callback(self, iid: str, timeout: float = 10.0) -> Any:
+        [call] = await self.fake.wait_for(lambda c: c.path.startswith(f"/interactions/{iid}/"), timeout=timeout)
+        return call
+
+
+@contextlib.asynccontextmanager
+async def discord_env(data: Path, env: dict[str, str] | None = None, **settings: Any) -> AsyncIterator[Env]:
+    fake = await FakeDiscord().start()
+    saved = discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    discord.http.Route.BASE = fake.api
+    DiscordWebSocket.DEFAULT_GATEWAY = fake.gateway_url
+    jam, _ = make_jam(data, **settings)
+    await jam.start()
+    app = web.Application()
+    runner = web.AppRunner(app)
+    try:
+        await mount(jam, app, env={"DISCORD_TOKEN": "bot-token", **(env or {})},
+                    client_options={"guild_ready_timeout": 0.1})
+        await runner.setup()
+        gateway = app[GATEWAY_KEY]
+        await asyncio.wait_for(gateway.client.wait_until_ready(), 15)
+        yield Env(fake, jam, gateway)
+    finally:
+        await runner.cleanup()
+        await jam.stop()
+        await fake.close()
+        discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved

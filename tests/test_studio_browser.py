@@ -88,8 +88,9 @@ async def _enter(page, base: str, name: str, url: str | None = None) -> None:
     await page.locator("#name-dialog").wait_for(state="visible")
     await page.fill("#name-input", name)
     await page.click("#name-ok")
-    await page.wait_for_function("document.querySelector('#thread-sub').textContent.startsWith('#')")
-    await page.wait_for_function("document.querySelector('#me-name').textContent === " + repr(name))
+    # Function forms only: a string expression is polled with eval(), which the page's CSP forbids.
+    await page.wait_for_function("() => document.querySelector('#thread-sub').textContent.startsWith('#')")
+    await page.wait_for_function("n => document.querySelector('#me-name').textContent === n", arg=name)
 
 
 async def _run(page, text: str) -> None:
@@ -129,7 +130,7 @@ async def test_sketch_button_and_audio_in_a_real_browser(server, tmp_path):
             await ann.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=await image.element_handle())
             assert (await first.locator(".credits").inner_text()).strip() == "by Ann (prompt)"
             assert "AI-generated" in await first.locator(".label").inner_text()
-            status = ann.locator(".msg.command .status").first
+            status = ann.locator(".msg.cmdmsg .status").first
             await ann.wait_for_function("el => el.dataset.state === 'done'", arg=await status.element_handle())
 
             # A second member in their own tab (own session), same thread, presses the first result's action.
@@ -140,12 +141,18 @@ async def test_sketch_button_and_audio_in_a_real_browser(server, tmp_path):
             assert "#thread=" in ann.url and bob.url == ann.url
             bob_first = bob.locator(".msg.result").first
             await bob_first.locator("img").wait_for()
-            await bob_first.locator("button.action", has_text="Vary").click()
+            actions = bob_first.locator("button.action")
+            labels = await actions.all_inner_texts()
+            assert labels, "the result offers no follow-up actions"
+            button = actions.nth(labels.index("V2") if "V2" in labels else 0)
+            command = await button.get_attribute("data-command")  # e.g. "/vary to:a1b2c3 pick:2"
+            action = command.split()[0].lstrip("/")
+            await button.click()
             for page in (ann, bob):
                 built = page.locator(".msg.result").nth(1)
                 await built.locator(".credits").wait_for()
                 credits = await built.locator(".credits").inner_text()
-                assert "Ann (prompt)" in credits and "Bob (vary)" in credits, credits
+                assert "Ann (prompt)" in credits and f"Bob ({action}" in credits, credits
                 await built.locator("img").wait_for()
 
             # Permalink page: file, credits, lineage.
@@ -153,7 +160,7 @@ async def test_sketch_button_and_audio_in_a_real_browser(server, tmp_path):
             perma = await bob_ctx.new_page()
             await perma.goto(server + link)
             text = await perma.locator("main").inner_text()
-            assert "Ann (prompt)" in text and "Bob (vary)" in text and "←" in text
+            assert "Ann (prompt)" in text and f"Bob ({action}" in text and "←" in text
             await perma.close()
 
             if "melody" in names:

@@ -42,7 +42,8 @@ class Tab:
                     self._cursor += 1
                     if match(event):
                         return event
-                self.seen.append(await self.ws.receive_json())
+                event = await self.ws.receive_json()
+                self.seen.extend(event["events"] if event["type"] == "batch" else [event])
 
     async def hello(self, name: str, thread: str | None = None) -> dict[str, Any]:
         await self.ws.send_json({"type": "hello", "name": name, "thread": thread})

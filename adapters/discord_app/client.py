@@ -9,6 +9,7 @@ template reads the artifact from the ``custom_id``, so they work after a restart
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import discord
@@ -34,7 +35,11 @@ class JamButton(discord.ui.DynamicItem[discord.ui.Button], template=TEMPLATE):
         client = interaction.client
         if not isinstance(client, JamClient):
             return
-        await client.inbound.click(interaction, self.command, args_from(self.to, self.pick, self.extra))
+        try:
+            await client.inbound.click(interaction, self.command, args_from(self.to, self.pick, self.extra))
+        except Exception:
+            log.exception("button click failed", extra={"interaction": interaction.id})
+            await _apologise(interaction)
 
 
 class JamClient(discord.Client):
@@ -52,7 +57,29 @@ class JamClient(discord.Client):
                 await self.inbound.command(interaction)
             elif interaction.type is discord.InteractionType.autocomplete:
                 await self.inbound.autocomplete(interaction)
+            elif interaction.type is discord.InteractionType.component and not _ours(interaction):
+                await interaction.response.send_message("⚠️ this button is from an older Jamroom and no longer "
+                                                        "works; run the command again", ephemeral=True)
         except Exception:
             log.exception("interaction failed", extra={"interaction": interaction.id})
-            if not interaction.response.is_done():
-                await interaction.response.send_message("⚠️ something went wrong on our side", ephemeral=True)
+            await _apologise(interaction)
+
+
+def _ours(interaction: discord.Interaction) -> bool:
+    """True when JamButton's template matches (discord.py dispatches those to the button)."""
+    custom_id = str((interaction.data or {}).get("custom_id", ""))
+    return re.fullmatch(TEMPLATE, custom_id) is not None
+
+
+async def _apologise(interaction: discord.Interaction) -> None:
+    """Say something rather than leave "thinking…" forever; the error itself is in the log."""
+    text = "⚠️ something went wrong on our side; try again in a moment"
+    try:
+        if interaction.type is discord.InteractionType.autocomplete:
+            return
+        if interaction.response.is_done():
+            await interaction.edit_original_response(content=text)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell the member about a failed interaction")

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+MAX_TEXT = 2000
 DM_TEXT = "Jamroom works in servers: use this in a server, in a channel where the bot is."
 _MIME_BY_SUFFIX = {".mid": "audio/midi", ".midi": "audio/midi", ".png": "image/png", ".jpg": "image/jpeg",
                    ".jpeg": "image/jpeg", ".webp": "image/webp"}
@@ -57,8 +58,13 @@ class Inbound:
         if interaction.permissions.manage_guild:
             return True
         role = self.settings.moderator_role
-        roles = getattr(interaction.user, "roles", [])
-        return bool(role) and any(str(r.id) == role or r.name == role for r in roles)
+        if not role:
+            return False
+        user = interaction.user
+        # Role names need the guild cached; the member's raw role ids come with every interaction.
+        if any(r.name == role for r in getattr(user, "roles", [])):
+            return True
+        return role in {str(r) for r in getattr(user, "_roles", ())}
 
     def origin(self, interaction: discord.Interaction, **reply: Any) -> Origin:
         channel = interaction.channel
@@ -107,9 +113,9 @@ class Inbound:
         await self.answer(interaction, reply)
 
     def _check_attachments(self, command: Command, options: dict[str, Any],
-                           resolved: dict[str, Any]) -> dict[str, tuple[dict[str, Any], str]]:
+                           resolved: dict[str, Any]) -> dict[str, tuple[dict[str, Any], str, int]]:
         """Size and type from the interaction's metadata, before anything is downloaded."""
-        found: dict[str, tuple[dict[str, Any], str]] = {}
+        found: dict[str, tuple[dict[str, Any], str, int]] = {}
         table = resolved.get("attachments") or {}
         for opt in commands.file_options(command):
             ref = options.pop(opt.name, None)
@@ -126,13 +132,13 @@ class Inbound:
             if opt.mimes and mime not in opt.mimes:
                 raise UserError(f"{opt.name} must be {', '.join(m.split('/')[-1] for m in opt.mimes)}; got {mime}")
             options[opt.name] = "upload"
-            found[opt.name] = (meta, mime)
+            found[opt.name] = (meta, mime, opt.max_bytes or self.settings.attachment_limit)
         return found
 
-    async def _download(self, attachments: dict[str, tuple[dict[str, Any], str]]) -> dict[str, Upload]:
+    async def _download(self, attachments: dict[str, tuple[dict[str, Any], str, int]]) -> dict[str, Upload]:
         uploads: dict[str, Upload] = {}
-        for slot, (meta, mime) in attachments.items():
-            data = await self.rest.download(str(meta["url"]), int(meta.get("size") or 0) or 1)
+        for slot, (meta, mime, limit) in attachments.items():
+            data = await self.rest.download(str(meta["url"]), limit)
             name = str(meta.get("filename") or "upload")
             uploads[slot] = await asyncio.to_thread(self.jam.save_upload, name, mime, data)
         return uploads
@@ -158,15 +164,15 @@ class Inbound:
 
     async def answer(self, interaction: discord.Interaction, reply: Reply) -> None:
         """Turn the deferred reply into the acknowledgement; private answers go only to the member."""
-        files = [discord.File(io.BytesIO(a.data), filename=a.name) for a in reply.attachments]
+        text, files = fit_text(reply)
         try:
             if reply.private:
                 await interaction.delete_original_response()
-                await interaction.followup.send(reply.text[:2000], ephemeral=True, files=files)
+                await interaction.followup.send(text, ephemeral=True, files=files)
             elif reply.queued and (reply.position or 0) <= 0:
                 return  # the worker already shows "working…" and then the result
             else:
-                await interaction.edit_original_response(content=reply.text[:2000], attachments=files)
+                await interaction.edit_original_response(content=text, attachments=files)
         except discord.HTTPException as exc:
             log.warning("could not answer an interaction", extra={"error": str(exc)})
 
@@ -231,3 +237,13 @@ class Inbound:
                 break
         return out
 
+
+def fit_text(reply: Reply) -> tuple[str, list[discord.File]]:
+    """Discord's 2,000 characters: a longer answer (the full /help) also comes as a text file."""
+    files = [discord.File(io.BytesIO(a.data), filename=a.name) for a in reply.attachments]
+    text = reply.text
+    if len(text) > MAX_TEXT:
+        cut = text.rfind("\n", 0, MAX_TEXT - 60)
+        text = text[: cut if cut > 0 else MAX_TEXT - 60] + "\n… (the full text is attached)"
+        files.append(discord.File(io.BytesIO(reply.text.encode()), filename="jamroom.txt"))
+    return text, files

@@ -8,16 +8,12 @@ is replaced by the studio permalink.
 
 from __future__ import annotations
 
-import io
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from PIL import Image
-from PIL.PngImagePlugin import PngInfo
-
+from adapters.discord_app.shrink import downscale_png, reencode_audio
 from bot.models import Artifact, Button, Delivery
 
 MAX_CONTENT = 2000
@@ -86,29 +82,6 @@ class Fitted:
     primary_missing: bool = False
 
 
-def downscale_png(data: bytes, limit: int) -> bytes | None:
-    """A smaller PNG that keeps every text chunk (XMP provenance, credits); None if it cannot fit."""
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            info = PngInfo()
-            for key, value in getattr(img, "text", {}).items():
-                info.add_itxt(key, value)
-            current = img
-            for _ in range(6):
-                ratio = math.sqrt(limit / max(len(data), 1)) * 0.9
-                w, h = max(1, int(current.width * ratio)), max(1, int(current.height * ratio))
-                current = current.resize((w, h), Image.Resampling.LANCZOS)
-                buf = io.BytesIO()
-                current.save(buf, "PNG", pnginfo=info, optimize=False)
-                data = buf.getvalue()
-                if len(data) <= limit:
-                    return data
-    except (OSError, ValueError):
-        return None
-    return None
-
-
 def fit(artifact: Artifact | None, files: Mapping[str, bytes], limit: int) -> Fitted:
     """Files that fit ``limit`` each (primary first, at most 10); the rest become notes."""
     primary = artifact.primary.name if artifact and artifact.files else None
@@ -117,18 +90,29 @@ def fit(artifact: Artifact | None, files: Mapping[str, bytes], limit: int) -> Fi
     out = Fitted({})
     for name in order:
         data = files[name]
+        shown = name
         if len(data) > limit and mimes.get(name, "") == "image/png":
             smaller = downscale_png(data, limit)
             if smaller is not None:
-                out.notes.append(f"{name} was downscaled to fit Discord's {limit / 2**20:.0f} MiB limit")
+                out.notes.append(f"{name} was downscaled to fit Discord's {_mib(limit)} limit")
                 data = smaller
+        elif len(data) > limit and mimes.get(name, "").startswith("audio/") and not name.endswith(".ogg"):
+            ogg = reencode_audio(data, limit)
+            if ogg is not None:
+                shown = name.rsplit(".", 1)[0] + ".ogg"
+                out.notes.append(f"{name} was re-encoded as {shown} to fit Discord's {_mib(limit)} limit")
+                data = ogg
         if len(data) > limit or len(out.files) >= MAX_FILES:
             out.notes.append(f"{name} ({len(data) / 2**20:.1f} MiB) is too large to attach here")
             if name == primary:
                 out.primary_missing = True
             continue
-        out.files[name] = data
+        out.files[shown] = data
     return out
+
+
+def _mib(limit: int) -> str:
+    return f"{limit / 2**20:.0f} MiB" if limit >= 2**20 else f"{limit / 1024:.0f} KiB"
 
 
 def member_ids(keys: list[str], workspace: str) -> list[str]:

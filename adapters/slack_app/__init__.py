@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -47,8 +48,13 @@ class SlackAdapter:
 
 
 def install(jam: Jamroom, app: web.Application, cfg: SlackSettings) -> SlackAdapter:
-    """Wire inbound and outbound for ``cfg``; no network until the first request."""
-    client = make_client(cfg)
+    """Wire inbound and outbound for ``cfg``; no network until the first request.
+
+    Call it with the event loop running: the Web API client shares one HTTP session,
+    closed with the app.
+    """
+    session = aiohttp.ClientSession()
+    client = make_client(cfg, session)
     bolt = AsyncApp(signing_secret=cfg.signing_secret, client=client,
                     logger=logging.getLogger("adapters.slack_app.bolt"))
     runner = Runner(jam, cfg, client, Members(client, cfg.moderator_group))
@@ -58,6 +64,11 @@ def install(jam: Jamroom, app: web.Application, cfg: SlackSettings) -> SlackAdap
     adapter = SlackAdapter(bolt, runner, outbound)
     app[SLACK_KEY] = adapter
     app.router.add_post(EVENTS_PATH, adapter.handle)
+
+    async def _close_session(_: web.Application) -> None:
+        await session.close()
+
+    app.on_cleanup.append(_close_session)
     return adapter
 
 

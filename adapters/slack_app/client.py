@@ -13,8 +13,9 @@ from adapters.slack_app.config import SlackSettings
 RATE_LIMIT_RETRIES = 10
 
 
-def make_client(cfg: SlackSettings) -> AsyncWebClient:
-    client = AsyncWebClient(token=cfg.bot_token, base_url=cfg.api_url)
+def make_client(cfg: SlackSettings, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
+    """With ``session`` every call reuses its connections (the web process); without, one per call."""
+    client = AsyncWebClient(token=cfg.bot_token, base_url=cfg.api_url, session=session)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
     return client
 

@@ -89,12 +89,12 @@ def register(app: AsyncApp, runner: Runner) -> None:
     async def on_modal(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         raw = view["state"]["values"]["command"]["text"]["value"] or ""
         text = command_text(raw)
-        error = runner.precheck(text)
+        meta = json.loads(view.get("private_metadata") or "{}")
+        error = runner.precheck(text, _files(meta.get("f")))
         if error:
             await ack(response_action="errors", errors={"command": error})
             return
         await ack()
-        meta = json.loads(view.get("private_metadata") or "{}")
         user = body.get("user") or {}
         where = Where(team=_team(body), channel=meta.get("c", ""), thread=meta.get("t") or "", user=user["id"],
                       event_id=str(view.get("id") or body.get("trigger_id")),

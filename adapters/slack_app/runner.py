@@ -8,9 +8,11 @@ retried payload enqueues nothing new.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import math
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 SEEN_SECONDS = 3600.0
+RUN_AT_ONCE = 4
 MIDI_SUFFIXES = (".mid", ".midi")
 
 
@@ -71,18 +74,32 @@ class Runner:
     client: AsyncWebClient
     members: Members
     _seen: dict[str, float] = field(default_factory=dict)
+    #: Post-ack work runs a few at a time, so a burst of commands is acked before it is processed.
+    _slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(RUN_AT_ONCE))
 
-    def precheck(self, text: str) -> str | None:
+    def with_files(self, text: str, files: tuple[SharedFile, ...]) -> str:
+        """Shared files fill the command's FILE option: ``/riff`` becomes ``/riff file:hook.mid``."""
+        if not files:
+            return text
+        command = self.jam.catalog.get(text.split(maxsplit=1)[0]) if text.strip() else None
+        opt = next((o for o in command.options if o.type is OptionType.FILE), None) if command else None
+        if opt is None or re.search(rf"(^|\s){re.escape(opt.name)}:", text):
+            return text
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", files[0].name)[:100] or "upload"
+        return f"{text} {opt.name}:{name}"
+
+    def precheck(self, text: str, files: tuple[SharedFile, ...] = ()) -> str | None:
         """A parse error to show in the ack itself (cheap: no I/O), or None."""
         try:
-            parse(text, self.jam.catalog)
+            parse(self.with_files(text, files), self.jam.catalog)
         except UserError as exc:
             return f"⚠️ {exc.message}"
         return None
 
     async def run(self, text: str, where: Where) -> None:
         try:
-            await self._run(text, where)
+            async with self._slots:
+                await self._run(text, where)
         except UserError as exc:
             await self.tell(where, f"⚠️ {exc.message}")
         except Exception:
@@ -90,6 +107,7 @@ class Runner:
             await self.tell(where, "⚠️ something went wrong on our side; try again")
 
     async def _run(self, text: str, where: Where) -> None:
+        text = self.with_files(text, where.files)
         parsed = parse(text, self.jam.catalog)
         command = parsed.command
         moderator = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import json
 import logging
 import secrets
 import time
@@ -32,9 +33,13 @@ log = logging.getLogger(__name__)
 LOG_LIMIT = 500
 HISTORY_LIMIT = 200
 THREAD_LIMIT = 1000
+#: Artifacts read at start-up to list the studio's threads (newest first).
+SCAN_LIMIT = 5000
 SEND_QUEUE = 256
 EARLY_LIMIT = 1000
+BATCH_LIMIT = 64
 _STATUS_TEXT = {"running": "working…", "cancelled": "cancelled"}
+_FINISHED = (msg.DONE, msg.FAILED, msg.CANCELLED)
 
 
 @dataclass
@@ -57,29 +62,44 @@ class Tab:
     name: str = ""
     member_id: str = ""
     thread: str = ""
-    queue: asyncio.Queue[dict[str, Any] | None] = field(default_factory=lambda: asyncio.Queue(SEND_QUEUE))
+    queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(SEND_QUEUE))
 
-    def send(self, event: dict[str, Any]) -> None:
+    def send(self, event: dict[str, Any] | str) -> None:
+        """Queue an event (a dict, or JSON already encoded once for a whole thread)."""
         try:
-            self.queue.put_nowait(event)
+            self.queue.put_nowait(event if isinstance(event, str) else encode(event))
         except asyncio.QueueFull:  # a tab this far behind reloads its history when it reconnects
             log.warning("studio tab too slow; closing it", extra={"member": self.member_id})
             self.queue = asyncio.Queue(1)
             self.queue.put_nowait(None)
 
     async def pump(self) -> None:
-        """Write queued events to the socket until told to stop (None) or the socket closes."""
+        """Write queued events until told to stop (None) or the socket closes.
+
+        Events that piled up while the loop was busy (a burst of commands in a big
+        thread) go out as one ``batch`` frame: one write instead of dozens.
+        """
         while True:
-            event = await self.queue.get()
-            if event is None or self.ws.closed:
-                break
-            try:
-                await self.ws.send_json(event)
-            except (ConnectionError, RuntimeError):
+            texts = [await self.queue.get()]
+            while not self.queue.empty() and len(texts) < BATCH_LIMIT and texts[-1] is not None:
+                texts.append(self.queue.get_nowait())
+            stop = texts[-1] is None
+            texts = [t for t in texts if t is not None]
+            if texts and not self.ws.closed:
+                frame = texts[0] if len(texts) == 1 else '{"type":"batch","events":[' + ",".join(texts) + "]}"
+                try:
+                    await self.ws.send_str(frame)
+                except (ConnectionError, RuntimeError):
+                    break
+            if stop or self.ws.closed:
                 break
         if not self.ws.closed:
             with contextlib.suppress(Exception):
                 await self.ws.close()
+
+
+def encode(event: dict[str, Any]) -> str:
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
 
 
 class Hub:
@@ -108,7 +128,8 @@ class Hub:
         async with self._load_lock:
             if self._loaded:
                 return
-            for artifact in await self.jam.ledger.artifacts():
+            recent = await self.jam.ledger.artifacts(newest_first=True, limit=SCAN_LIMIT)
+            for artifact in reversed(recent):
                 tid = thread_of(artifact.thread)
                 if tid is None:
                     continue
@@ -123,14 +144,18 @@ class Hub:
     def thread(self, tid: str) -> Thread:
         found = self.threads.get(tid)
         if found is None:
-            if len(self.threads) >= THREAD_LIMIT:
-                raise ValueError(f"the studio keeps at most {THREAD_LIMIT} threads")
             found = self.threads[tid] = Thread(tid)
             self.broadcast_threads()
         return found
 
+    def open_thread(self, tid: str) -> Thread:
+        """A thread a tab asked for: an existing one, or a new one while there is room."""
+        if tid not in self.threads and len(self.threads) >= THREAD_LIMIT:
+            raise ValueError(f"the studio keeps at most {THREAD_LIMIT} threads; reuse one from the list")
+        return self.thread(tid)
+
     def new_thread(self) -> Thread:
-        return self.thread("jam-" + secrets.token_hex(3))
+        return self.open_thread("jam-" + secrets.token_hex(3))
 
     def thread_list(self) -> list[dict[str, Any]]:
         return [t.view() for t in sorted(self.threads.values(), key=lambda t: t.updated, reverse=True)]
@@ -151,14 +176,16 @@ class Hub:
             tab.queue.put_nowait(None)
 
     def to_thread(self, tid: str, event: dict[str, Any], only: str | None = None) -> None:
+        text: str | None = None  # encoded once, however many tabs watch the thread
         for tab in list(self.tabs):
             if tab.thread == tid and (only is None or tab.member_id == only):
-                tab.send(event)
+                text = text or encode(event)
+                tab.send(text)
 
     def broadcast_threads(self) -> None:
-        event = {"type": "threads", "threads": self.thread_list()}
+        text = encode({"type": "threads", "threads": self.thread_list()})
         for tab in list(self.tabs):
-            tab.send(event)
+            tab.send(text)
 
     # -- the log ------------------------------------------------------------------------------
 
@@ -196,16 +223,17 @@ class Hub:
         return self._by_event.get(event)
 
     def set_status(self, tid: str, job_id: str, state: str, text: str) -> None:
+        """Move a command's status on and tell the thread; a finished job never goes back to "working…"."""
         found = self._by_job.get(job_id)
+        before = found["status"] if found is not None else self._early.get(job_id)
+        if before is not None and before["state"] in _FINISHED:
+            return
+        status = {"state": state, "text": text}
         if found is not None:
-            if found["status"]["state"] in (msg.DONE, msg.FAILED, msg.CANCELLED):
-                return  # a late "running" must not undo a finished job
-            found["status"] = {"state": state, "text": text}
+            found["status"] = status
             tid = found["thread"]
-        else:
-            before = self._early.get(job_id)
-            if before is None or before["state"] not in (msg.DONE, msg.FAILED, msg.CANCELLED):
-                self._early[job_id] = {"state": state, "text": text}
+        else:  # the worker beat the acknowledgement; the command message picks this up when posted
+            self._early[job_id] = status
             while len(self._early) > EARLY_LIMIT:
                 self._early.pop(next(iter(self._early)))
         self.to_thread(tid, {"type": "status", "thread": tid, "job_id": job_id, "state": state, "text": text})

@@ -4,7 +4,8 @@ Client -> server: ``hello {name, thread?}``, ``join {thread}``, ``rename {name}`
 ``new_thread``, ``send {id, text, upload?}`` (``id`` is a uuid made by the tab, so a
 message resent after a reconnect is the same event and enqueues one job).
 Server -> client: ``welcome {me, thread, threads, messages}``, ``message {message}``,
-``status {job_id, state, text}``, ``threads {threads}``, ``error {text}``.
+``status {job_id, state, text}``, ``threads {threads}``, ``me {me}``, ``error {text}``, and
+``batch {events}`` (several of these, in order, when they piled up during a burst).
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ async def join(studio: Studio, tab: Tab, thread: str) -> None:
     if not tab.name:
         raise members.BadInput("say hello with a display name first")
     await studio.hub.load_threads()
-    studio.hub.thread(thread)
+    studio.hub.open_thread(thread)
     tab.thread = thread
     history = await studio.hub.history(thread, tab.member_id)
     tab.send({"type": "welcome", "me": me(tab), "thread": thread, "threads": studio.hub.thread_list(),

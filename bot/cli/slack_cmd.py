@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 
-from bot.cli.common import CliError
+from bot.cli.common import fail
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -30,13 +30,13 @@ def _manifest(args: argparse.Namespace) -> int:
 
     url = args.url or os.environ.get("JAMROOM_PUBLIC_URL")
     if not url and not args.socket_mode:
-        raise CliError("give --url https://your-host (where `jamroom serve` is reachable), or --socket-mode")
+        fail("give --url https://your-host (where `jamroom serve` is reachable), or --socket-mode")
     prefix = args.prefix if args.prefix is not None else os.environ.get("SLACK_COMMAND_PREFIX", "")
     group = args.moderator_group or bool(os.environ.get("SLACK_MODERATOR_GROUP"))
     try:
         manifest = build(url=url or "", name=args.name, prefix=prefix.strip().lstrip("/"),
                          socket_mode=args.socket_mode, moderator_group=group)
     except ValueError as exc:
-        raise CliError(str(exc)) from None
+        fail(str(exc))
     print(json.dumps(manifest, indent=2, ensure_ascii=False))
     return 0

@@ -71,12 +71,14 @@ class RedisQueue(JobQueue):
         self._keeper: asyncio.Task[None] | None = None
 
     @classmethod
-    def from_settings(cls, settings: Any) -> RedisQueue:
+    def from_settings(cls, settings: Any, **overrides: Any) -> RedisQueue:
+        """The queue the settings describe; ``overrides`` replace keyword arguments (tests: ``prefix``)."""
         fairness = Fairness(settings.member_in_flight, settings.rate_limit, settings.rate_window,
                             settings.idempotency_ttl)
-        return cls(settings.redis_url or DEFAULT_URL, fairness,
-                   prefix=getattr(settings, "redis_prefix", None) or "jamroom", claim_idle=settings.claim_idle,
-                   max_attempts=settings.max_attempts, retry_backoff=settings.retry_backoff)
+        options: dict[str, Any] = {
+            "prefix": getattr(settings, "redis_prefix", None) or "jamroom", "claim_idle": settings.claim_idle,
+            "max_attempts": settings.max_attempts, "retry_backoff": settings.retry_backoff, **overrides}
+        return cls(settings.redis_url or DEFAULT_URL, fairness, **options)
 
     def _client(self, timeout: float, retries: int) -> Redis:
         return Redis.from_url(self.url, decode_responses=True, socket_timeout=timeout,
@@ -176,7 +178,7 @@ class RedisQueue(JobQueue):
 
     async def heartbeat(self, job: Job) -> None:
         with contextlib.suppress(RedisError, OSError):
-            await self._run("keep", _ms(self.claim_idle), self._held.get(job.id, self.identity), job.id)
+            await self._run("keep", _ms(self.claim_idle), job.id)
 
     async def stats(self) -> dict[str, Any]:
         waiting, delayed, running, dead, counts, leases, seen, done, now = await self._asking("stats")
@@ -219,7 +221,7 @@ class RedisQueue(JobQueue):
             if not self._held:
                 continue
             try:
-                await self._run("keep", _ms(self.claim_idle), self.identity, *list(self._held))
+                await self._run("keep", _ms(self.claim_idle), *list(self._held))
             except (RedisError, OSError) as exc:
                 log.warning("could not extend job leases", extra={"error": str(exc), "jobs": len(self._held)})
 

@@ -174,14 +174,17 @@ if wait == -1 then return -1 end
 return math.max(wait, 0)
 """
 
-#: ARGV: P, lease ms, worker, ids... -> leases extended (only jobs still running)
+#: ARGV: P, lease ms, ids... -> leases extended (only jobs still running); their workers count as seen
 KEEP = PRELUDE + r"""
-local lease, worker = tonumber(ARGV[2]), ARGV[3]
+local lease = tonumber(ARGV[2])
 local now = now_ms()
-redis.call('HSET', P .. ':workers', worker, now)
 local kept = 0
-for i = 4, #ARGV do
-  kept = kept + redis.call('ZADD', P .. ':running', 'XX', 'CH', now + lease, ARGV[i])
+for i = 3, #ARGV do
+  if redis.call('ZADD', P .. ':running', 'XX', 'CH', now + lease, ARGV[i]) == 1 then
+    kept = kept + 1
+    local worker = redis.call('HGET', P .. ':lease', ARGV[i])
+    if worker then redis.call('HSET', P .. ':workers', worker, now) end
+  end
 end
 return kept
 """

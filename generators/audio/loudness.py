@@ -106,7 +106,7 @@ def true_peak(audio: np.ndarray, floor: float = 0.0) -> float:
     for chunk in np.array_split(candidates, len(candidates) // 20_000 + 1):
         if not len(chunk):
             continue
-        starts = np.unique(np.concatenate([chunk - 1, chunk]))
+        starts = np.concatenate([chunk - 1, chunk])  # the gaps before and after each loud sample
         raw = starts[:, None] + offsets[None, :]
         inside = (raw >= 0) & (raw < len(x))  # zeros beyond the ends, as a resampler pads
         idx = np.clip(raw, 0, len(x) - 1)
@@ -171,7 +171,7 @@ def master(audio: np.ndarray, sr: int, *, target: float = TARGET_LUFS, ceiling_d
     if k_out:
         fade[n - k_out :] *= np.linspace(1, 0, k_out, dtype=np.float32) ** 2
     x = x * fade[:, None]
-    peak = true_peak(x)
+    peak = true_peak(x, floor=ceiling * 0.7)
     if peak > ceiling:
         x = x * np.float32(ceiling / peak)
     return x.astype(np.float32)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, ImageDraw
 
-from generators.image._dice import Dice
+from generators.image._dice import TEXTURE, Dice
 from generators.image._noise import F32, Canvas, blur
 
 Point = tuple[float, float]
@@ -93,9 +93,9 @@ def build_scene(subjects: Sequence[str], aspect: float, dice: Dice) -> Scene:
     if not (s - {"night", "crescent", "full"}):
         _abstract(b, dice.child("abstract"))
     if "stars" in s:
-        d = dice.child("stars")
-        for _ in range(d.integer(70, 140)):
-            b.disc(d.real(0, 1), d.real(0, h * 0.95), d.real(0.0015, 0.005), d.real(0.75, 1.0), "stars")
+        d = dice.child("stars", damp=TEXTURE)
+        for e in d.items(70, 140):
+            b.disc(e.real(0, 1), e.real(0, h * 0.95), e.real(0.0015, 0.005), e.real(0.75, 1.0), "stars")
     for body in ("sun", "moon"):
         if body in s:
             d = dice.child(body)
@@ -109,16 +109,16 @@ def build_scene(subjects: Sequence[str], aspect: float, dice: Dice) -> Scene:
                 b.disc(cx + r * 0.45 * b.rx, cy - r * 0.15 * b.ry, r * 0.9, scene.sky_top + 0.05, body)
     if "clouds" in s:
         d = dice.child("clouds")
-        for _ in range(d.integer(2, 4)):
-            cx, cy, w = d.real(0.1, 0.9), d.real(0.12, h * 0.7), d.real(0.12, 0.25)
+        for e in d.items(2, 4):
+            cx, cy, w = e.real(0.1, 0.9), e.real(0.12, h * 0.7), e.real(0.12, 0.25)
             tone = 0.82 if not night else 0.35
-            for _ in range(d.integer(4, 7)):
-                b.blob(cx + d.real(-w, w) * b.rx, cy + d.real(-0.03, 0.03), d.real(0.04, 0.09), 0.6, 0.0,
-                       tone + d.real(-0.05, 0.05), "clouds")
+            for f in e.items(4, 7):
+                b.blob(cx + f.real(-w, w) * b.rx, cy + f.real(-0.03, 0.03), f.real(0.04, 0.09), 0.6, 0.0,
+                       tone + f.real(-0.05, 0.05), "clouds")
     if "birds" in s:
         d = dice.child("birds")
-        for _ in range(d.integer(3, 8)):
-            x, y, w = d.real(0.1, 0.9), d.real(0.1, h * 0.6), d.real(0.012, 0.03)
+        for e in d.items(3, 8):
+            x, y, w = e.real(0.1, 0.9), e.real(0.1, h * 0.6), e.real(0.012, 0.03)
             scene.add("line", 0.9 if night else 0.08,
                       ((x - w, y - w * 0.6), (x, y), (x + w, y - w * 0.6)), width=0.004, role="birds")
     if "mountains" in s:
@@ -138,9 +138,9 @@ def build_scene(subjects: Sequence[str], aspect: float, dice: Dice) -> Scene:
     if "sea" in s:
         d = dice.child("sea")
         scene.add("poly", 0.18 if night else 0.38, [(-0.01, h), (1.01, h), (1.01, 1.01), (-0.01, 1.01)], role="sea")
-        for _ in range(d.integer(8, 14)):
-            y = d.real(h + 0.02, 0.98)
-            x0, length, amp = d.real(-0.1, 0.8), d.real(0.15, 0.5), d.real(0.004, 0.01)
+        for e in d.items(8, 14):
+            y = e.real(h + 0.02, 0.98)
+            x0, length, amp = e.real(-0.1, 0.8), e.real(0.15, 0.5), e.real(0.004, 0.01)
             pts = [(x0 + length * i / 12, y + amp * math.sin(i * 1.3)) for i in range(13)]
             scene.add("line", (0.32 if night else 0.55), pts, width=0.004, role="sea")
         for body in ("sun", "moon"):
@@ -163,20 +163,21 @@ def build_scene(subjects: Sequence[str], aspect: float, dice: Dice) -> Scene:
         scene.add("poly", 0.7, [*left, *reversed(right)], role="river")
     if "city" in s:
         d = dice.child("city")
-        x = -0.02
-        while x < 1.0:
-            w, top = d.real(0.035, 0.09), h - d.real(0.08, 0.38)
-            tone = 0.1 if night else d.real(0.15, 0.3)
+        x, k = -0.02, 0
+        while x < 1.0 and k < 60:
+            e = d.child(f"building{k}")
+            w, top = e.real(0.035, 0.09), h - e.real(0.08, 0.38)
+            tone = 0.1 if night else e.real(0.15, 0.3)
             scene.add("poly", tone, [(x, h + 0.01), (x, top), (x + w, top), (x + w, h + 0.01)], role="city")
-            for _ in range(d.integer(2, 7)):
-                wx, wy = x + d.real(0.15, 0.75) * w, d.real(top + 0.02, h - 0.02)
+            for f in e.items(2, 7):
+                wx, wy = x + f.real(0.15, 0.75) * w, f.real(top + 0.02, h - 0.02)
                 scene.add("poly", 0.85 if night else 0.6,
                           [(wx, wy), (wx + 0.008, wy), (wx + 0.008, wy + 0.012), (wx, wy + 0.012)], role="city")
-            x += w + d.real(0.0, 0.015)
+            x += w + e.real(0.0, 0.015)
+            k += 1
     if "forest" in s:
         d = dice.child("forest")
-        count = d.integer(18, 36)
-        trees = sorted(((d.real(0.0, 1.0), d.real(h + 0.02, 1.05), d.real(0.1, 0.28)) for _ in range(count)),
+        trees = sorted(((e.real(0.0, 1.0), e.real(h + 0.02, 1.05), e.real(0.1, 0.28)) for e in d.items(18, 36)),
                        key=lambda t: t[1])
         for x, base, height in trees:
             tone = 0.28 - 0.2 * (base - h) / (1.05 - h) if not night else 0.06
@@ -184,8 +185,8 @@ def build_scene(subjects: Sequence[str], aspect: float, dice: Dice) -> Scene:
             scene.add("poly", tone, [(x - w, base), (x, base - height), (x + w, base)], role="forest")
     if "flowers" in s:
         d = dice.child("flowers")
-        for _ in range(d.integer(6, 14)):
-            x, y, r = d.real(0.05, 0.95), d.real(max(h, 0.6) + 0.05, 0.97), d.real(0.012, 0.03)
+        for e in d.items(6, 14):
+            x, y, r = e.real(0.05, 0.95), e.real(max(h, 0.6) + 0.05, 0.97), e.real(0.012, 0.03)
             scene.add("line", 0.25, ((x, y), (x, min(1.0, y + 0.12))), width=0.004, role="flowers")
             for k in range(6):
                 a = 2 * math.pi * k / 6
@@ -195,8 +196,8 @@ def build_scene(subjects: Sequence[str], aspect: float, dice: Dice) -> Scene:
         d = dice.child("koi")
         if "sea" not in s and "river" not in s:
             b.blob(0.5, 0.72, 0.42, 0.45, 0.0, 0.22 if night else 0.3, "koi")
-        for _ in range(d.integer(2, 5)):
-            cx, cy, r, ang = d.real(0.2, 0.8), d.real(0.6, 0.88), d.real(0.04, 0.075), d.real(0, 6.28)
+        for e in d.items(2, 5):
+            cx, cy, r, ang = e.real(0.2, 0.8), e.real(0.6, 0.88), e.real(0.04, 0.075), e.real(0, 6.28)
             b.blob(cx, cy, r, 0.38, ang, 0.92, "koi")
             tx, ty = cx - math.cos(ang) * r * 1.1 * b.rx, cy - math.sin(ang) * r * 1.1 * b.ry
             spread = 0.5
@@ -206,25 +207,25 @@ def build_scene(subjects: Sequence[str], aspect: float, dice: Dice) -> Scene:
             ]
             scene.add("poly", 0.85, tail, role="koi")
     if "rain" in s:
-        d = dice.child("rain")
+        d = dice.child("rain", damp=TEXTURE)
         slant = d.real(-0.25, 0.25)
-        for _ in range(d.integer(90, 160)):
-            x, y, length = d.real(-0.1, 1.1), d.real(0, 1), d.real(0.04, 0.09)
+        for e in d.items(90, 160):
+            x, y, length = e.real(-0.1, 1.1), e.real(0, 1), e.real(0.04, 0.09)
             scene.add("line", 0.82, ((x, y), (x + slant * length, y + length)), width=0.002, role="rain")
     if "snow" in s:
-        d = dice.child("snow")
+        d = dice.child("snow", damp=TEXTURE)
         if horizon is None:
             scene.add("poly", 0.92, [(-0.01, 0.86), (1.01, 0.82), (1.01, 1.01), (-0.01, 1.01)], role="snow")
-        for _ in range(d.integer(100, 180)):
-            b.disc(d.real(0, 1), d.real(0, 1), d.real(0.002, 0.006), 0.97, "snow")
+        for e in d.items(100, 180):
+            b.disc(e.real(0, 1), e.real(0, 1), e.real(0.002, 0.006), 0.97, "snow")
     return scene
 
 
 def _abstract(b: _Builder, d: Dice) -> None:
     """No subjects: a few large soft forms so every style still has a composition to work on."""
-    for _ in range(d.integer(2, 4)):
-        b.blob(d.real(0.15, 0.85), d.real(0.15, 0.85), d.real(0.15, 0.35), d.real(0.4, 1.0), d.real(0, 3.14),
-               d.real(0.1, 0.95), "abstract")
+    for e in d.items(2, 4):
+        b.blob(e.real(0.15, 0.85), e.real(0.15, 0.85), e.real(0.15, 0.35), e.real(0.4, 1.0), e.real(0, 3.14),
+               e.real(0.1, 0.95), "abstract")
 
 
 def draw_shapes(draw: ImageDraw.ImageDraw, shapes: Sequence[Shape], canvas: Canvas, fill_of) -> None:
@@ -244,9 +245,14 @@ def draw_shapes(draw: ImageDraw.ImageDraw, shapes: Sequence[Shape], canvas: Canv
 
 def tone_field(scene: Scene, canvas: Canvas, softness: float = 0.002) -> np.ndarray:
     """The scene as light (1) and dark (0), softened by ``softness`` short-side units."""
-    _, y = canvas.coords()
+    # Small canvases draw at twice the size and shrink, so hairlines (rain) keep their true weight.
+    ss = 2 if canvas.short < 1024 else 1
+    big = Canvas(canvas.width * ss, canvas.height * ss, canvas.aspect)
+    _, y = big.coords()
     sky = scene.sky_top + (scene.sky_bottom - scene.sky_top) * y
-    base = np.broadcast_to(sky, canvas.shape).astype(F32)
+    base = np.broadcast_to(sky, big.shape).astype(F32)
     img = Image.fromarray(np.ascontiguousarray(base), mode="F")
-    draw_shapes(ImageDraw.Draw(img), scene.shapes, canvas, lambda sh: sh.tone)
+    draw_shapes(ImageDraw.Draw(img), scene.shapes, big, lambda sh: sh.tone)
+    if ss > 1:
+        img = img.resize((canvas.width, canvas.height), Image.Resampling.BOX)
     return blur(np.asarray(img, dtype=F32), canvas.px(softness))

@@ -29,7 +29,8 @@ class _BuiltOn:
     def generate(self, spec: Mapping[str, Any], inputs: Sequence[InputFile], seed: int) -> Result:
         rng = np.random.default_rng(seed)
         score, stem, summary = self.transform(parent_score(inputs), spec, rng)
-        return package(score, spec, generator=self.name, version=self.version, seed=seed, stem=stem, summary=summary)
+        return package(score, spec, generator=self.name, version=self.version, seed=seed, stem=stem, summary=summary,
+                       inputs=inputs)
 
     def transform(self, score: Score, spec: Mapping[str, Any], rng: np.random.Generator) -> tuple[Score, str, str]:
         raise NotImplementedError

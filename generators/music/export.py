@@ -37,7 +37,7 @@ class ExportMusic:
         fmt = str(spec.get("as") or "wav").lower()
         if fmt not in FORMATS:
             raise GeneratorError(f"as must be one of {', '.join(FORMATS)}; got '{fmt[:10]}'")
-        title = title_of(spec, "Jamroom sketch")
+        title = title_of(spec, "Jamroom sketch", inputs)
         lines = provenance_lines(spec, self.name, self.version, seed)
         block = spec.get("_provenance") or {}
         tags = {"title": title, "artist": "; ".join(block.get("credits") or []) or "Jamroom",

@@ -110,7 +110,7 @@ class InterpolateMusic:
             raise GeneratorError(f"steps must be 2–8, got {steps}")
         score = morph(a, b, steps, np.random.default_rng(seed))
         return package(score, spec, generator=self.name, version=self.version, seed=seed, stem="interpolation",
-                       summary=f"a → b in {steps} steps")
+                       summary=f"a → b in {steps} steps", inputs=inputs)
 
 
 GENERATORS = [InterpolateMusic]

@@ -76,7 +76,7 @@ def _nearest_chord_tone(degree: int, tones: set[int]) -> int:
     return degree
 
 
-def rng_ok(rng: np.random.Generator, p: float = 0.9) -> bool:
+def _chance(rng: np.random.Generator, p: float = 0.9) -> bool:
     return bool(rng.random() < p)
 
 
@@ -101,7 +101,7 @@ class _Walker:
         ``passing`` (the note before a strong beat) it steps onto a non-chord tone so the
         strong beat can be reached by step too.
         """
-        if passing is not None and rng_ok(self.rng):
+        if passing is not None and _chance(self.rng):
             options = [s for s in (-1, 1) if (degree + s) % 7 not in passing]
             if options:
                 weights = self._weights(degree)[[int(np.flatnonzero(_STEP_CHOICES == s)[0]) for s in options]]

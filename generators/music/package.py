@@ -5,14 +5,15 @@ Every file carries the same provenance: MIDI meta events, Vorbis comments and PN
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generators.audio import backends
 from generators.audio.encode import ogg_vorbis
 from generators.audio.loudness import master
-from generators.audio.sequence import SAMPLE_RATE, NoteEvent, Sequence, Track
-from generators.base import KIND_MUSIC, Output, Result
+from generators.audio.sequence import SAMPLE_RATE, NoteEvent, Track
+from generators.audio.sequence import Sequence as Tracks
+from generators.base import KIND_MUSIC, InputFile, Output, Result
 from generators.music import pianoroll
 from generators.music.midi_write import score_facts, write_midi
 from generators.music.score import Score
@@ -23,7 +24,7 @@ GAIN = {"melody": 1.0, "counter-melody": 0.6, "chords": 0.5, "arpeggio": 0.45, "
         "drums": 0.9}
 
 
-def to_sequence(score: Score) -> Sequence:
+def to_sequence(score: Score) -> Tracks:
     """Seconds-based tracks for the audio backends."""
     spt = score.seconds_per_tick
     tracks = []
@@ -31,12 +32,18 @@ def to_sequence(score: Score) -> Sequence:
         notes = tuple(NoteEvent(n.start * spt, n.dur * spt, n.pitch, n.vel) for n in part.sorted_notes())
         tracks.append(Track(part.program, notes, part.is_drum, part.channel, PAN.get(part.role, 0.2 * (i % 3 - 1)),
                             GAIN.get(part.role, 0.6), part.role))
-    return Sequence(tuple(tracks), score.duration_s)
+    return Tracks(tuple(tracks), score.duration_s)
 
 
-def title_of(spec: Mapping[str, Any], fallback: str) -> str:
+def title_of(spec: Mapping[str, Any], fallback: str, inputs: Sequence[InputFile] = ()) -> str:
+    """The member's words; for built-on work without its own prompt, the parent sketch's words."""
+    if spec.get("prompt"):
+        return str(spec["prompt"])
+    for f in inputs:
+        if f.origin == "parent" and f.spec.get("prompt"):
+            return str(f.spec["prompt"])
     block = spec.get("_provenance") or {}
-    return str(block.get("title") or spec.get("prompt") or fallback)
+    return str(block.get("title") or fallback)
 
 
 def render_preview(score: Score, spec: Mapping[str, Any], tags: Mapping[str, str]) -> tuple[bytes, str]:
@@ -46,8 +53,8 @@ def render_preview(score: Score, spec: Mapping[str, Any], tags: Mapping[str, str
 
 
 def package(score: Score, spec: Mapping[str, Any], *, generator: str, version: str, seed: int, stem: str,
-            summary: str, has_upload: bool = False) -> Result:
-    title = title_of(spec, f"Jamroom {stem}")
+            summary: str, has_upload: bool = False, inputs: Sequence[InputFile] = ()) -> Result:
+    title = title_of(spec, f"Jamroom {stem}", inputs)
     lines = provenance_lines(spec, generator, version, seed)
     midi = write_midi(score, title=title, provenance=lines)
     block = spec.get("_provenance") or {}

@@ -49,8 +49,9 @@
   }
 
   function avatar(member) {
-    const name = (member && member.name) || "?";
-    const node = el("div", "avatar", name.trim().slice(0, 2).toUpperCase());
+    const words = ((member && member.name) || "?").trim().split(/\s+/);
+    const initials = words.slice(0, 2).map((w) => Array.from(w)[0]).join("").toUpperCase();
+    const node = el("div", "avatar", initials);
     node.style.background = `hsl(${hue(member && member.id)}, 65%, 68%)`;
     return node;
   }
@@ -119,6 +120,7 @@
 
   function receive(event) {
     switch (event.type) {
+      case "batch": return event.events.forEach(receive);
       case "welcome": return welcome(event);
       case "message": return addMessage(event.message, true);
       case "status": return setStatus(event.job_id, event.state, event.text);
@@ -190,7 +192,7 @@
   }
 
   function drawCommand(m) {
-    const row = el("div", "msg command");
+    const row = el("div", "msg cmdmsg");
     row.appendChild(avatar(m.member));
     const body = el("div", "body");
     body.appendChild(header(m.member, m.ts, m.private ? ["only you"] : []));
@@ -221,9 +223,9 @@
     pill.appendChild(el("span", "st", words));
     const mine = state.me && pill.dataset.owner === state.me.id;
     if (st === "queued" && mine) {
-      const x = el("button", "x", "❌");
+      const x = el("button", "x", "✕ cancel");
       x.type = "button";
-      x.title = "Cancel this job";
+      x.title = "❌ Cancel this job (sends /cancel job:…)";
       x.setAttribute("aria-label", "Cancel this job");
       x.addEventListener("click", () => sendText(`/cancel job:${pill.dataset.job}`));
       pill.appendChild(x);

@@ -23,7 +23,7 @@ def render(ctx: Ctx) -> np.ndarray:
     img = Image.new("RGB", (w, h), paper)
     draw = ImageDraw.Draw(img)
     gd = d.child("grid")
-    ncols = gd.integer(2, 4)
+    ncols = gd.integer(2, 4, stable=True)
     nrows = max(2, round(ncols / c.aspect))
     xs = np.cumsum([0, *gd.uniform(0.6, 1.4, ncols)])
     ys = np.cumsum([0, *gd.uniform(0.6, 1.4, nrows)])
@@ -32,9 +32,9 @@ def render(ctx: Ctx) -> np.ndarray:
         for j in range(nrows):
             bd = d.child(f"block{i}.{j}")
             x0, x1, y0, y1 = xs[i], xs[i + 1], ys[j], ys[j + 1]
-            motif = bd.choice(MOTIFS)
-            fg = cols[bd.integer(0, len(cols) - 2)]
-            bg = cols[bd.integer(1, len(cols) - 1)] if bd.chance(0.5) else paper
+            motif = bd.choice(MOTIFS, stable=True)
+            fg = cols[bd.integer(0, len(cols) - 2, stable=True)]
+            bg = cols[bd.integer(1, len(cols) - 1, stable=True)] if bd.chance(0.5, stable=True) else paper
             draw.rectangle((x0, y0, x1, y1), fill=bg)
             r = min(x1 - x0, y1 - y0) * bd.real(0.35, 0.5)
             cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -43,16 +43,16 @@ def render(ctx: Ctx) -> np.ndarray:
             elif motif == "ring":
                 draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=fg, width=max(2, int(r * 0.25)))
             elif motif == "half":
-                start = bd.choice((0, 90, 180, 270))
+                start = bd.choice((0, 90, 180, 270), stable=True)
                 draw.pieslice((cx - r, cy - r, cx + r, cy + r), start, start + 180, fill=fg)
             elif motif == "quarter":
-                corner = bd.integer(0, 3)
+                corner = bd.integer(0, 3, stable=True)
                 px, py = (x0, x1)[corner % 2], (y0, y1)[corner // 2]
                 rr = min(x1 - x0, y1 - y0)
                 start = (0, 90, 270, 180)[corner]
                 draw.pieslice((px - rr, py - rr, px + rr, py + rr), start, start + 90, fill=fg)
             elif motif == "stripes":
-                n = bd.integer(3, 6)
+                n = bd.integer(3, 6, stable=True)
                 for k in range(n):
                     sy0 = y0 + (y1 - y0) * k / n
                     draw.rectangle((x0, sy0, x1, sy0 + (y1 - y0) / n * 0.5), fill=fg)

@@ -7,6 +7,7 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
+from generators.image._dice import TEXTURE
 from generators.image._noise import F32, Canvas, fbm
 from generators.image._styles._ctx import Ctx
 
@@ -38,7 +39,7 @@ def render(ctx: Ctx) -> np.ndarray:
     angle = _angle_field(ctx, grid)
     # Positions in fractions of width/height; steps are in short-side units.
     sx, sy = (1.0 / c.aspect, 1.0) if c.aspect >= 1 else (1.0, c.aspect)
-    pd = d.child("particles")
+    pd = d.child("particles", damp=TEXTURE)
     x = pd.uniform(0, 1, PARTICLES)
     y = pd.uniform(0, 1, PARTICLES)
     shade = pd.uniform(-0.18, 0.18, PARTICLES)

@@ -29,7 +29,7 @@ def render(ctx: Ctx) -> np.ndarray:
     field = np.clip(0.65 * ctx.tone + 0.35 * noise, 0, 1)
     poster = np.floor(field * LEVELS) / (LEVELS - 1)
     img = ctx.palette.ramp(np.clip(poster, 0, 1))
-    vertical = d.chance(0.35)
+    vertical = d.chance(0.35, stable=True)
     if vertical:
         img, field = img.transpose(1, 0, 2), field.T
     lo, hi = d.real(0.2, 0.4), d.real(0.65, 0.9)
@@ -38,12 +38,12 @@ def render(ctx: Ctx) -> np.ndarray:
         img = img.transpose(1, 0, 2)
     img = np.ascontiguousarray(img)
     bd = d.child("bands")
-    for _ in range(bd.integer(5, 12)):
-        y0 = int(bd.real(0, 1) * c.height)
-        y1 = min(c.height, y0 + max(1, int(bd.real(0.005, 0.06) * c.height)))
-        shift = int(bd.real(-0.12, 0.12) * c.width)
+    for band in bd.items(5, 12):
+        y0 = int(band.real(0, 1) * c.height)
+        y1 = min(c.height, y0 + max(1, int(band.real(0.005, 0.06) * c.height)))
+        shift = int(band.real(-0.12, 0.12) * c.width)
         img[y0:y1] = np.roll(img[y0:y1], shift, axis=1)
-        if bd.chance(0.3):
+        if band.chance(0.3, stable=True):
             img[y0:y1] = img[y0:y1, :, ::-1] * 0.6 + img[y0:y1] * 0.4
     split = max(1, round(c.px(0.006)))
     out = img.copy()

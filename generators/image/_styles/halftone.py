@@ -9,7 +9,7 @@ import numpy as np
 from generators.image._noise import F32, fbm, normalise
 from generators.image._styles._ctx import Ctx
 
-PITCH = 0.016  # dot spacing, short-side units
+PITCH = 0.02  # dot spacing, short-side units
 
 
 def _screen(x: np.ndarray, y: np.ndarray, coverage: np.ndarray, angle: float, pitch_px: float) -> np.ndarray:
@@ -40,7 +40,11 @@ def render(ctx: Ctx) -> np.ndarray:
         (cols[1], np.clip(dark * 1.1 - 0.2, 0, 1), base_angle + math.radians(75)),
         (cols[0] * 0.8, np.clip(dark * 1.3 - 0.55, 0, 1), base_angle + math.radians(15)),
     )
+    # Small dots are sampled at four points per pixel, as a shrunk large print would average them.
+    n = 3 if pitch < 8 else 2 if pitch < 14 else 1
+    steps = [(k + 0.5) / n - 0.5 for k in range(n)]
+    offsets = [(ox, oy) for ox in steps for oy in steps]
     for colour, coverage, angle in inks:
-        ink = _screen(x, y, coverage, angle, pitch)
+        ink = sum(_screen(x + ox, y + oy, coverage, angle, pitch) for ox, oy in offsets) / len(offsets)
         img *= 1.0 - ink[..., None] * (1.0 - colour)
     return np.clip(img, 0.0, 1.0).astype(F32)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
+from generators.image._dice import TEXTURE
 from generators.image._noise import F32, Canvas, blur, resize, smoothstep
 from generators.image._styles._ctx import Ctx
 
@@ -15,7 +16,7 @@ GROUT = 0.008  # width of the leading in d2-d1 (about half this in short-side un
 
 def render(ctx: Ctx) -> np.ndarray:
     c = ctx.canvas
-    d = ctx.dice.child("tiles")
+    d = ctx.dice.child("tiles", damp=TEXTURE)
     sx, sy = (c.aspect, 1.0) if c.aspect >= 1 else (1.0, 1.0 / c.aspect)
     # Points in short-side units; extra candidates stay only where the scene has edges, so small
     # tiles gather around subjects.  Accept/reject (not inverse sampling) keeps this stable when

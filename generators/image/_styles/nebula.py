@@ -6,6 +6,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
+from generators.image._dice import TEXTURE
 from generators.image._noise import F32, Canvas, blur, fbm, grain, normalise, resize, smoothstep
 from generators.image._styles._ctx import Ctx
 
@@ -41,7 +42,7 @@ def render(ctx: Ctx) -> np.ndarray:
     img = night + colour * emission
     stars = Image.new("F", (c.width, c.height), 0.0)
     draw = ImageDraw.Draw(stars)
-    sd = d.child("stars")
+    sd = d.child("stars", damp=TEXTURE)
     xs, ys = sd.uniform(0, 1, STARS), sd.uniform(0, 1, STARS)
     size = sd.uniform(0, 1, STARS) ** 6 * 0.006 + 0.0012
     bright = sd.uniform(0.4, 1.0, STARS)

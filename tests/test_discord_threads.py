@@ -1,0 +1,114 @@
+"""Discord on loopback: jam threads, autocomplete, expired tokens, uploads, size limits, progress."""
+
+from __future__ import annotations
+
+import io
+
+from fake_discord import CHANNEL_ID, discord_env
+from PIL import Image
+
+
+async def _first(env, prompt="neon koi"):
+    payload = env.fake.slash("echo", {"prompt": prompt}, member=("1001", "ann"))
+    await env.fake.dispatch(payload)
+    await env.followup(payload["token"])
+    [thread] = await env.fake.wait_for(lambda c: c.path.endswith("/threads"))
+    await env.fake.wait_for(lambda c: c.method == "PATCH" and "jam thread" in (c.json or {}).get("content", ""))
+    [art] = await env.jam.ledger.artifacts()
+    return art, thread.path.split("/")[4]
+
+
+async def test_commands_inside_the_jam_thread_build_on_its_first_result_and_credits_list_everyone(tmp_path):
+    async with discord_env(tmp_path) as env:
+        art, thread_id = await _first(env)
+        where = env.fake.thread_channel(thread_id)
+        credits = env.fake.slash("credits", {}, channel=where, member=("1003", "cy"))
+        await env.fake.dispatch(credits)
+        [edit] = await env.fake.wait_for(lambda c: c.method == "PATCH" and credits["token"] in c.path)
+        assert "ann" in edit.json["content"] and art.id in edit.json["content"]
+        vary = env.fake.slash("vary", {}, channel=where, member=("1002", "bob"))
+        await env.fake.dispatch(vary)
+        call = await env.followup(vary["token"])
+        assert "by ann (prompt) · bob (vary)" in call.json["content"]
+        newest = (await env.jam.ledger.artifacts(newest_first=True))[0]
+        assert newest.parents == [art.id] and newest.thread == f"discord:800000000000000001:{CHANNEL_ID}:{thread_id}"
+        assert len(env.fake.find(lambda c: c.path.endswith("/threads"))) == 1  # no new thread inside a thread
+        again = env.fake.slash("credits", {}, channel=where, member=("1003", "cy"))
+        await env.fake.dispatch(again)
+        [edit] = await env.fake.wait_for(lambda c: c.method == "PATCH" and again["token"] in c.path)
+        assert "bob: vary" in edit.json["content"]
+
+
+async def test_artifact_options_autocomplete_with_the_threads_recent_results(tmp_path):
+    async with discord_env(tmp_path) as env:
+        art, thread_id = await _first(env, "autumn")
+        ask = env.fake.slash("vary", {"to": ""}, channel=env.fake.thread_channel(thread_id), autocomplete="to")
+        await env.fake.dispatch(ask)
+        cb = await env.callback(ask["id"])
+        assert cb.json["type"] == 8
+        assert [c["value"] for c in cb.json["data"]["choices"]] == [art.id]
+        style = env.fake.slash("sketch", {"style": "wat"}, autocomplete="style")
+        await env.fake.dispatch(style)
+        cb = await env.callback(style["id"])
+        assert cb.json["data"]["choices"] == [{"name": "watercolour", "value": "watercolour"}]
+
+
+async def test_expired_token_posts_the_result_as_a_bot_message(tmp_path):
+    async with discord_env(tmp_path) as env:
+        env.fake.fail_webhooks = 1
+        payload = env.fake.slash("echo", {"prompt": "late"})
+        await env.fake.dispatch(payload)
+        [post] = await env.fake.wait_for(lambda c: c.method == "POST" and c.path == f"/channels/{CHANNEL_ID}/messages")
+        assert post.files and "late" in post.json["content"]
+
+
+async def test_queued_position_then_result(tmp_path):
+    async with discord_env(tmp_path, concurrency=1, job_timeout=1.0) as env:
+        hang = env.fake.slash("hang", {"prompt": "forever"})
+        await env.fake.dispatch(hang)
+        await env.fake.wait_for(lambda c: c.method == "PATCH" and hang["token"] in c.path
+                                and c.json.get("content") == "working…")
+        payload = env.fake.slash("echo", {"prompt": "next"})
+        await env.fake.dispatch(payload)
+        await env.fake.wait_for(lambda c: c.method == "PATCH" and payload["token"] in c.path
+                                and c.json.get("content") == "queued · position 1")
+        await env.followup(payload["token"])
+        [err] = await env.fake.wait_for(lambda c: c.method == "PATCH" and hang["token"] in c.path
+                                        and "⚠️" in c.json.get("content", ""))
+        assert "longer than 1 s" in err.json["content"]
+
+
+async def test_uploaded_picture_is_fetched_and_a_large_result_is_downscaled_keeping_provenance(tmp_path):
+    async with discord_env(tmp_path, public_url="http://studio.test") as env:
+        buf = io.BytesIO()
+        Image.new("RGB", (96, 96), (200, 40, 90)).save(buf, "PNG")
+        url = env.fake.add_cdn("koi.png", buf.getvalue(), "image/png")
+        payload = env.fake.slash("restyle", {"style": "mosaic", "seed": 3}, limit=12_000, attachments={
+            "file": {"filename": "koi.png", "size": len(buf.getvalue()), "content_type": "image/png", "url": url}})
+        await env.fake.dispatch(payload)
+        call = await env.followup(payload["token"], timeout=60)
+        assert "⚠️" not in call.json.get("content", ""), call.json
+        [art] = await env.jam.ledger.artifacts()
+        assert art.generator == "image.restyle" and [c.role.value for c in art.contributors] == ["uploaded"]
+        name = art.primary.name
+        assert art.primary.size > 12_000, "the result must be over the limit for this test to mean anything"
+        assert name in call.files and len(call.files[name]) <= 12_000
+        assert "downscaled" in call.json["content"]
+        with Image.open(io.BytesIO(call.files[name])) as img:
+            xmp = img.info["XML:com.adobe.xmp"]
+        assert "digitalsourcetype" in xmp and "ann" in xmp
+
+async def test_moderator_flag_follows_manage_server_or_the_configured_role(tmp_path):
+    seen: list[bool] = []
+
+    async def check(parsed, origin):
+        seen.append(origin.is_moderator)
+
+    async with discord_env(tmp_path, env={"DISCORD_MODERATOR_ROLE": "42"}) as env:
+        env.jam.checks.append(check)
+        for i, (mod, roles) in enumerate([(True, []), (False, []), (False, ["42"])]):
+            payload = env.fake.slash("help", {}, moderator=mod, iid=str(5000 + i))
+            payload["member"]["roles"] = roles
+            await env.fake.dispatch(payload)
+            await env.followup(payload["token"])
+        assert seen == [True, False, True]

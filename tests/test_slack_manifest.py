@@ -1,0 +1,85 @@
+"""The app manifest from the catalog, `jamroom slack-manifest`, and switching Slack on from the environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from fake_slack import BOT_TOKEN, SIGNING_SECRET
+from support import make_jam
+
+import adapters.slack_app as slack_app
+from adapters.slack_app.config import SlackSettings
+from adapters.slack_app.manifest import build, scopes
+from bot.catalog.registry import catalog
+from bot.web import make_app
+
+EXPECTED_SCOPES = ["app_mentions:read", "chat:write", "chat:write.public", "commands", "files:read", "files:write",
+                   "users:read"]
+
+
+def test_every_catalog_command_is_a_slash_command_with_the_events_url():
+    manifest = build(url="https://jam.example.org/")
+    commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
+    assert set(commands) == {f"/{c.name}" for c in catalog().all()}
+    assert all(c["url"] == "https://jam.example.org/slack/events" for c in commands.values())
+    assert all(0 < len(c["description"]) <= 100 and len(c.get("usage_hint", "")) <= 100 for c in commands.values())
+    assert commands["/melody"]["usage_hint"].startswith("[prompt]")
+    settings = manifest["settings"]
+    assert settings["event_subscriptions"] == {"bot_events": ["app_mention"],
+                                               "request_url": "https://jam.example.org/slack/events"}
+    assert settings["interactivity"]["request_url"] == "https://jam.example.org/slack/events"
+    assert manifest["features"]["shortcuts"][0]["callback_id"] == "jam_on_this"
+
+
+def test_scopes_are_exactly_what_the_bot_uses():
+    assert build(url="https://x")["oauth_config"]["scopes"]["bot"] == EXPECTED_SCOPES
+    assert scopes(moderator_group=True) == sorted([*EXPECTED_SCOPES, "usergroups:read"])
+
+
+def test_prefix_and_socket_mode():
+    manifest = build(url="", prefix="jam-", socket_mode=True)
+    names = [c["command"] for c in manifest["features"]["slash_commands"]]
+    assert all(n.startswith("/jam-") for n in names) and "/jam-sketch" in names
+    assert all("url" not in c for c in manifest["features"]["slash_commands"])
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert "request_url" not in manifest["settings"]["interactivity"]
+
+
+def test_cli_prints_the_manifest_as_json():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    proc = subprocess.run([sys.executable, "-m", "bot.cli.main", "slack-manifest", "--url", "https://jam.example.org",
+                           "--prefix", "jam-"], capture_output=True, text=True, env=env, timeout=120, check=True)
+    manifest = json.loads(proc.stdout)
+    assert manifest["oauth_config"]["scopes"]["bot"] == EXPECTED_SCOPES
+    assert "/jam-melody" in [c["command"] for c in manifest["features"]["slash_commands"]]
+    bad = subprocess.run([sys.executable, "-m", "bot.cli.main", "slack-manifest"], capture_output=True, text=True,
+                         env={**env, "JAMROOM_PUBLIC_URL": ""}, timeout=120)
+    assert bad.returncode == 2 and "--url" in bad.stderr
+
+
+def test_settings_need_both_variables_and_keep_secrets_out_of_repr():
+    assert SlackSettings.from_env({"SLACK_BOT_TOKEN": BOT_TOKEN}) is None
+    cfg = SlackSettings.from_env({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                                  "SLACK_COMMAND_PREFIX": "/jam-"})
+    assert cfg is not None and cfg.slash("sketch") == "/jam-sketch" and cfg.catalog_name("/jam-sketch") == "sketch"
+    assert BOT_TOKEN not in repr(cfg) and SIGNING_SECRET not in repr(cfg)
+
+
+async def test_mount_switches_on_with_the_environment(tmp_path, monkeypatch):
+    jam, _ = make_jam(tmp_path)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
+    app = make_app(jam)
+    assert await slack_app.mount(jam, app) is None
+    assert "SLACK_BOT_TOKEN" in await slack_app.mount(jam, app, explicit=True)
+    assert slack_app.mount_outbound(jam) is None and jam.outbounds.get("slack") is None
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    line = await slack_app.mount(jam, app, explicit=True)
+    assert "/slack/events" in line and BOT_TOKEN not in line
+    assert any(r.resource.canonical == "/slack/events" for r in app.router.routes() if r.method == "POST")
+    assert jam.outbounds.get("slack") is not None
