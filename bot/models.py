@@ -243,8 +243,12 @@ class Button:
 
     @property
     def custom_id(self) -> str:
-        """A compact id that survives restarts: ``jam:<command>:<artifact>:<pick>``."""
-        return f"jam:{self.command}:{self.args.get('to', '')}:{self.args.get('pick', '') or ''}"
+        """A compact id that survives restarts: ``jam:<command>:<artifact>:<pick>[:<k>=<v>,…]``
+        (the other args keep +Bass and +Drums apart)."""
+        base = f"jam:{self.command}:{self.args.get('to', '')}:{self.args.get('pick', '') or ''}"
+        extra = ",".join(f"{k}={v}" for k, v in sorted(self.args.items())
+                         if k not in ("to", "pick") and v not in (None, ""))
+        return f"{base}:{extra}" if extra else base
 
     def text(self) -> str:
         opts = " ".join(f"{k}:{v}" for k, v in self.args.items() if v not in (None, ""))

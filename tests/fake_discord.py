@@ -44,6 +44,8 @@ class Call:
     files: dict[str, bytes] = field(default_factory=dict)
     at: float = field(default_factory=time.perf_counter)
     query: dict[str, str] = field(default_factory=dict)
+    #: A follow-up sent while the deferred reply was still "thinking": real Discord turns it into that reply.
+    replaced_original: bool = False
 
 
 def user(uid: str, name: str, *, bot: bool = False) -> dict[str, Any]:
@@ -65,6 +67,7 @@ class FakeDiscord:
         self.fail_webhooks = 0  # answer this many follow-ups with 401 (an expired token)
         self.callback_seen: dict[str, float] = {}
         self.token_channel: dict[str, str] = {}
+        self.loading: set[str] = set()  # tokens whose deferred reply still shows "thinking…"
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
         self._runner: web.AppRunner | None = None
@@ -269,11 +272,16 @@ class FakeDiscord:
         if parts[0] == "interactions" and parts[-1] == "callback":
             self.callback_seen.setdefault(parts[1], call.at)
             kind = int(body.get("type", 0)) if body else 0
+            if kind == 5:
+                self.loading.add(parts[2])
             flags = int(((body or {}).get("data") or {}).get("flags") or 0)
             return _json({"interaction": {"id": parts[1], "type": 2, "response_message_loading": kind == 5,
                                           "response_message_ephemeral": bool(flags & 64)},
                           "resource": {"type": kind}})
         if parts[0] == "webhooks":
+            if method == "POST" and len(parts) == 3 and parts[2] in self.loading:
+                call.replaced_original = True
+            self.loading.discard(parts[2])
             return self._webhook(method, parts, body, files)
         if parts[0] == "channels" and method == "POST" and parts[-1] == "threads":
             return _json({**self.thread_channel(parts[3], parts[1]), "name": body["name"]})

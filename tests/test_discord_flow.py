@@ -21,6 +21,7 @@ async def test_slash_command_defers_then_follows_up_with_file_buttons_label_cred
     cb = await env.callback(payload["id"])
     assert cb.json["type"] == 5  # deferred, thinking
     call = await env.followup(payload["token"])
+    assert not call.replaced_original  # the deferred reply was settled first, so the result is its own message
     assert call.files == {"echo.txt": b"neon koi|7|ann \xc2\xb7 prompted"}
     body = call.json
     assert "AI-generated" in body["content"] and "by ann (prompt)" in body["content"]
@@ -121,21 +122,21 @@ async def test_direct_messages_are_told_to_use_a_server(env):
     assert cb.json["data"]["flags"] & 64 and "use this in a server" in cb.json["data"]["content"]
 
 
-async def test_help_is_private_and_long_text_comes_as_a_file(env):
+async def test_help_is_answered_at_once_privately_and_long_text_comes_as_a_file(env):
     payload = env.fake.slash("help", {})
     await env.fake.dispatch(payload)
-    call = await env.followup(payload["token"])
-    assert call.json["flags"] & 64 and len(call.json["content"]) <= 2000
-    assert "/sketch" in call.json["content"] and b"/melody" in call.files["jamroom.txt"]
-    assert env.fake.find(lambda c: c.method == "DELETE" and payload["token"] in c.path)
+    cb = await env.callback(payload["id"])
+    assert cb.json["type"] == 4 and cb.json["data"]["flags"] & 64 and len(cb.json["data"]["content"]) <= 2000
+    assert "/sketch" in cb.json["data"]["content"] and b"/melody" in cb.files["jamroom.txt"]
 
 
-async def test_credits_export_is_attached_to_the_reply(env):
+async def test_credits_export_is_attached_to_the_answer(env):
     await _first_result(env)
     payload = env.fake.slash("credits", {"format": "csv"})
     await env.fake.dispatch(payload)
-    [edit] = await env.fake.wait_for(lambda c: c.method == "PATCH" and payload["token"] in c.path)
-    assert b"ann" in edit.files["credits.csv"] and "credits.csv" in edit.json["content"]
+    cb = await env.callback(payload["id"])
+    assert cb.json["type"] == 4 and not cb.json["data"].get("flags")
+    assert b"ann" in cb.files["credits.csv"] and "credits.csv" in cb.json["data"]["content"]
 
 
 async def test_a_button_that_is_not_ours_is_answered_not_ignored(env):

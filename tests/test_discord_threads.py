@@ -24,8 +24,8 @@ async def test_commands_inside_the_jam_thread_build_on_its_first_result_and_cred
         where = env.fake.thread_channel(thread_id)
         credits = env.fake.slash("credits", {}, channel=where, member=("1003", "cy"))
         await env.fake.dispatch(credits)
-        [edit] = await env.fake.wait_for(lambda c: c.method == "PATCH" and credits["token"] in c.path)
-        assert "ann" in edit.json["content"] and art.id in edit.json["content"]
+        cb = await env.callback(credits["id"])
+        assert "ann" in cb.json["data"]["content"] and art.id in cb.json["data"]["content"]
         vary = env.fake.slash("vary", {}, channel=where, member=("1002", "bob"))
         await env.fake.dispatch(vary)
         call = await env.followup(vary["token"])
@@ -35,8 +35,8 @@ async def test_commands_inside_the_jam_thread_build_on_its_first_result_and_cred
         assert len(env.fake.find(lambda c: c.path.endswith("/threads"))) == 1  # no new thread inside a thread
         again = env.fake.slash("credits", {}, channel=where, member=("1003", "cy"))
         await env.fake.dispatch(again)
-        [edit] = await env.fake.wait_for(lambda c: c.method == "PATCH" and again["token"] in c.path)
-        assert "bob: vary" in edit.json["content"]
+        cb = await env.callback(again["id"])
+        assert "bob: vary" in cb.json["data"]["content"]
 
 
 async def test_artifact_options_autocomplete_with_the_threads_recent_results(tmp_path):
@@ -110,5 +110,32 @@ async def test_moderator_flag_follows_manage_server_or_the_configured_role(tmp_p
             payload = env.fake.slash("help", {}, moderator=mod, iid=str(5000 + i))
             payload["member"]["roles"] = roles
             await env.fake.dispatch(payload)
-            await env.followup(payload["token"])
+            await env.callback(payload["id"])
         assert seen == [True, False, True]
+
+
+async def test_buttons_still_work_after_a_restart(tmp_path):
+    async with discord_env(tmp_path) as env:
+        _, thread_id = await _first(env)
+        [call] = env.followups()
+        message = env.fake.message(thread_id, CHANNEL_ID, call.json, call.files)
+    async with discord_env(tmp_path) as env:  # a new process: new client, same ledger and files
+        custom_id = message["components"][0]["components"][0]["custom_id"]
+        click = env.fake.click(custom_id, message, member=("1002", "bob"))
+        await env.fake.dispatch(click)
+        [post] = await env.fake.wait_for(lambda c: c.method == "POST" and c.path == f"/channels/{thread_id}/messages")
+        assert "bob (vary)" in post.json["content"] and post.files
+
+
+async def test_a_stale_token_goes_straight_to_a_bot_message_in_the_thread(tmp_path):
+    import time
+
+    from bot.models import Delivery, Origin
+
+    async with discord_env(tmp_path) as env:
+        origin = Origin("discord", "800000000000000001", CHANNEL_ID, "4242", "1001", "ann", "old",
+                        reply={"app": "1", "token": "tok-old", "at": time.time() - 16 * 60, "post_to": "4242"})
+        ref = await env.gateway.outbound.deliver(Delivery("j1", origin, "failed", error="the generator gave up"), {})
+        [post] = env.fake.find(lambda c: c.path == "/channels/4242/messages")
+        assert ref and "<@1001> ⚠️ the generator gave up" in post.json["content"]
+        assert not env.fake.find(lambda c: "tok-old" in c.path)

@@ -33,6 +33,7 @@ from test_scaleout_support import (
 )
 
 from bot.ledger import Ledger
+from bot.models import Job, Request
 from bot.queue.redis import BUSY, RedisQueue
 
 pytestmark = pytest.mark.slow
@@ -186,12 +187,6 @@ async def test_redis_crash_and_restart_mid_run_loses_nothing(tmp_path):
         server.stop()
 
 
-def jamroom(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")} | env
-    return subprocess.run([sys.executable, "-m", "bot.cli.main", *args], capture_output=True, text=True, env=full,
-                          cwd=ROOT, timeout=120)
-
-
 def start_worker_command(env: dict[str, str]) -> subprocess.Popen[str]:
     """`jamroom worker`, as the Procfile runs it, in its own process group."""
     full = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")} | env
@@ -234,32 +229,32 @@ async def test_jobs_cli_and_a_jamroom_worker_process(tmp_path, cli):
     server = PrivateRedis(tmp_path / "redis", appendonly=False).start()  # own server: the default prefix
     env = {"REDIS_URL": server.url, "JAMROOM_DATA": str(tmp_path / "worker")}
     queue = RedisQueue(server.url, max_attempts=2)
-    worker = None
+    worker = jam = None
     try:
-        jam = make_jam(tmp_path / "adapter", server.url, "jamroom", None)
-        await jam.start(workers=False)
-        doomed = await jam.submit_text("/echo doomed", origin("ann", "cli-1"))
+        doomed = Job("jdoomed", Request("echo", {"prompt": "doomed"}, origin("ann", "cli-1"), text="/echo doomed"),
+                     "test.echo", 1, [])
+        await queue.enqueue(doomed, "cli-1")
         taken = await queue.consume()
-        assert taken.id == doomed.job_id
         assert not await queue.fail(taken, "test.boom failed: RuntimeError: kaboom", retry=False)
 
         code, out, _ = await cli(env, "jobs", "failed")
-        assert code == 0 and doomed.job_id in out and "kaboom" in out
+        assert code == 0 and "jdoomed" in out and "kaboom" in out
         assert "gave-up" in out and "/echo doomed" in out
-        code, out, err = await cli(env, "jobs", "retry", doomed.job_id, "jnosuch")
-        assert out.strip() == f"requeued {doomed.job_id}"
+        code, out, err = await cli(env, "jobs", "retry", "jdoomed", "jnosuch")
+        assert out.strip() == "requeued jdoomed"
         assert code == 1 and "no failed job jnosuch" in err
         code, out, _ = await cli(env, "jobs", "stats")
         assert code == 0 and "waiting 1" in out and "dead 0" in out
         await queue.ack(await queue.consume())  # (the product's worker has no test.echo generator)
 
         # The product's own worker process (Procfile `worker`) runs the real generator and records it.
-        sketch = await jam.submit_text("/sketch neon koi seed:7", origin("bob", "cli-2"))
         worker = start_worker_command(env | {"JAMROOM_CLAIM_IDLE": "1"})
+        jam = make_jam(tmp_path / "adapter", server.url, "jamroom", None)
+        await jam.start(workers=False)
+        sketch = await jam.submit_text("/sketch neon koi seed:7", origin("bob", "cli-2"))
         await until(lambda: queue.stats(), lambda stats: stats["done"] >= 2)
-        after = jamroom("jobs", "stats", "--json", env=env)
-        assert '"done": 2' in after.stdout, after.stdout + after.stderr
-        await jam.stop()
+        code, out, err = await cli(env, "jobs", "stats", "--json")
+        assert code == 0 and '"done": 2' in out, out + err
         kill_group(worker, signal.SIGTERM)
         assert worker.returncode == 0, worker.stderr.read()
         ledger = await Ledger(f"sqlite+aiosqlite:///{tmp_path / 'worker' / 'ledger.sqlite3'}").open()
@@ -271,6 +266,8 @@ async def test_jobs_cli_and_a_jamroom_worker_process(tmp_path, cli):
     finally:
         if worker is not None and worker.poll() is None:
             kill_group(worker)
+        if jam is not None:
+            await jam.stop()
         await queue.close()
         server.stop()
 

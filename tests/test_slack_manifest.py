@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from fake_slack import BOT_TOKEN, SIGNING_SECRET
 from support import make_jam
 
@@ -14,6 +15,7 @@ import adapters.slack_app as slack_app
 from adapters.slack_app.config import SlackSettings
 from adapters.slack_app.manifest import build, scopes
 from bot.catalog.registry import catalog
+from bot.cli.main import main
 from bot.web import make_app
 
 EXPECTED_SCOPES = ["app_mentions:read", "chat:write", "chat:write.public", "commands", "files:read", "files:write",
@@ -55,9 +57,13 @@ def test_cli_prints_the_manifest_as_json():
     manifest = json.loads(proc.stdout)
     assert manifest["oauth_config"]["scopes"]["bot"] == EXPECTED_SCOPES
     assert "/jam-melody" in [c["command"] for c in manifest["features"]["slash_commands"]]
-    bad = subprocess.run([sys.executable, "-m", "bot.cli.main", "slack-manifest"], capture_output=True, text=True,
-                         env={**env, "JAMROOM_PUBLIC_URL": ""}, timeout=120)
-    assert bad.returncode == 2 and "--url" in bad.stderr
+
+
+def test_cli_without_a_url_says_what_to_give(monkeypatch, capsys):
+    monkeypatch.delenv("JAMROOM_PUBLIC_URL", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        main(["slack-manifest"])
+    assert exit_.value.code == 2 and "--url" in capsys.readouterr().err
 
 
 def test_settings_need_both_variables_and_keep_secrets_out_of_repr():

@@ -370,3 +370,26 @@ async def test_other_sites_cannot_drive_the_studio(studio):
     form.add_field("file", b"x", filename="a.mid")
     response = await client.post("/studio/upload", data=form, headers={"Origin": "http://evil.example"})
     assert response.status == 403
+
+
+async def test_moderator_watches_other_platforms_threads_read_only(studio):
+    jam, _, open_tab, _ = studio
+    from support import origin
+
+    out = jam.outbounds.get("test")
+    await jam.submit_text("/echo from discord", origin("dee", "d1", thread="t9"))
+    [made] = await out.wait_for(1)
+    ann, welcome = await open_tab("Ann")
+    [watched] = welcome["community"]
+    assert watched["platform"] == "test" and "echo: from discord" in watched["title"]
+    await ann.ws.send_json({"type": "join", "thread": watched["id"]})
+    view = await ann.next(lambda e: e["type"] == "welcome" and e["thread"] == watched["id"])
+    assert view["readonly"]["platform"] == "test"
+    [result] = view["messages"]
+    assert result["artifact"]["id"] == made.artifact.id and result["credits"] == "by dee (prompt)"
+    assert result["buttons"] == []
+    refused = await ann.send("/echo nope")
+    error = await ann.next(lambda e: e["type"] == "error")
+    assert error["event"] == refused and "only shows it" in error["text"]
+    await ann.ws.send_json({"type": "join", "thread": "x-000000000000"})
+    assert "not in the ledger" in (await ann.next(lambda e: e["type"] == "error"))["text"]

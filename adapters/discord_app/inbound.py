@@ -13,6 +13,7 @@ import io
 import logging
 import mimetypes
 import time
+from collections.abc import Coroutine
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
+#: Seconds an immediate answer may take before the interaction is deferred (Discord allows 3).
+ANSWER_BUDGET = 1.5
 DM_TEXT = "Jamroom works in servers: use this in a server, in a channel where the bot is."
 _MIME_BY_SUFFIX = {".mid": "audio/midi", ".midi": "audio/midi", ".png": "image/png", ".jpg": "image/jpeg",
                    ".jpeg": "image/jpeg", ".webp": "image/webp"}
@@ -101,16 +104,31 @@ class Inbound:
         except UserError as exc:
             await interaction.response.send_message(f"⚠️ {exc.message}", ephemeral=True)
             return
+        origin = self.origin(interaction)
+        if command.handler:
+            await self._answer_soon(interaction, self._submit(command, options, origin, {}))
+            return
         await interaction.response.defer(thinking=True)
         try:
             uploads = await self._download(attachments)
         except RestError as exc:
             await self.answer(interaction, Reply.error(f"could not fetch your file: {exc}"))
             return
-        origin = self.origin(interaction)
+        await self.answer(interaction, await self._submit(command, options, origin, uploads))
+
+    async def _submit(self, command: Command, options: dict[str, Any], origin: Origin,
+                      uploads: dict[str, Upload]) -> Reply:
         await self._fill_from_thread(command, options, origin)
-        reply = await self.jam.submit_options(name, options, origin, uploads)
-        await self.answer(interaction, reply)
+        return await self.jam.submit_options(command.name, options, origin, uploads)
+
+    async def _answer_soon(self, interaction: discord.Interaction, work: Coroutine[Any, Any, Reply]) -> None:
+        """Answers the core gives at once (help, credits, cancel) go straight back, privately when they are
+        private; only one that takes longer than the budget is deferred first."""
+        task = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait({task}, timeout=ANSWER_BUDGET)
+        if not done:
+            await interaction.response.defer(thinking=True)
+        await self.answer(interaction, await task)
 
     def _check_attachments(self, command: Command, options: dict[str, Any],
                            resolved: dict[str, Any]) -> dict[str, tuple[dict[str, Any], str, int]]:
@@ -163,14 +181,15 @@ class Inbound:
             options["artifact"] = first
 
     async def answer(self, interaction: discord.Interaction, reply: Reply) -> None:
-        """Turn the deferred reply into the acknowledgement; private answers go only to the member."""
+        """Acknowledge: at once when not yet answered (privately if the reply is private), else by editing
+        the deferred reply.  A deferred reply is never followed up: Discord's first follow-up after a defer
+        replaces the "thinking" message and keeps its (public) visibility, so editing is the honest option."""
         text, files = fit_text(reply)
         try:
-            if reply.private:
-                await interaction.delete_original_response()
-                await interaction.followup.send(text, ephemeral=True, files=files)
+            if not interaction.response.is_done():
+                await interaction.response.send_message(text, ephemeral=reply.private, files=files)
             elif reply.queued and (reply.position or 0) <= 0:
-                return  # the worker already shows "working…" and then the result
+                return  # the worker shows "working…" and then the result
             else:
                 await interaction.edit_original_response(content=text, attachments=files)
         except discord.HTTPException as exc:

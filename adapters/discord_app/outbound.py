@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+DONE = "✅ done — the result is below"
+
 
 def token_fresh(origin: Origin, now: float | None = None) -> bool:
     at = float(origin.reply.get("at") or 0)
@@ -85,6 +87,8 @@ class DiscordOutbound:
     async def _post(self, origin: Origin, payload: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
         """A follow-up while the token lives and reaches the thread; else a bot message there."""
         if token_fresh(origin) and not origin.reply.get("bot_post"):
+            # Settle the deferred reply first: a follow-up to a reply still "thinking" would replace it.
+            await self._edit_original(origin, {"content": DONE})
             try:
                 return await self.rest.followup(origin.reply["app"], origin.reply["token"], payload, files)
             except TokenExpired:
@@ -95,7 +99,7 @@ class DiscordOutbound:
         """Open the jam thread for a first result and settle the deferred reply; never raises."""
         origin = delivery.origin
         art = delivery.artifact
-        note = "✅ done — the result is below"
+        note = ""
         try:
             if art is not None and not origin.thread and message_id:
                 name = render.thread_name(art.spec.get("prompt") or art.summary or art.kind)
@@ -107,4 +111,5 @@ class DiscordOutbound:
                 note = f"✅ done — posted in the jam thread <#{origin.thread}>"
         except Exception as exc:  # the result is already posted: never fail (and re-post) the job now
             log.warning("could not open the jam thread", extra={"job": delivery.job_id, "error": str(exc)})
-        await self._edit_original(origin, {"content": note})
+        if note:
+            await self._edit_original(origin, {"content": note})

@@ -27,8 +27,10 @@ _PLAIN = {"to", "pick"}
 
 def custom_id(button: Button) -> str:
     """``jam:<command>:<artifact>:<pick>`` and, when the button has other args, ``:<k>=<v>,…``."""
-    extra = ",".join(f"{k}={v}" for k, v in sorted(button.args.items()) if k not in _PLAIN and v not in (None, ""))
-    return f"{button.custom_id}:{extra}" if extra else button.custom_id
+    args = button.args
+    base = f"jam:{button.command}:{args.get('to', '')}:{args.get('pick', '') or ''}"  # == Button.custom_id
+    extra = ",".join(f"{k}={v}" for k, v in sorted(args.items()) if k not in _PLAIN and v not in (None, ""))
+    return f"{base}:{extra}" if extra else base
 
 
 def parse_custom_id(value: str) -> tuple[str, dict[str, Any]] | None:

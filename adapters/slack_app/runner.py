@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 SEEN_SECONDS = 3600.0
-RUN_AT_ONCE = 4
+RUN_AT_ONCE = 8
 MIDI_SUFFIXES = (".mid", ".midi")
 
 

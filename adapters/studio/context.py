@@ -10,6 +10,7 @@ from aiohttp import web
 from adapters.studio.access import Access
 from adapters.studio.hub import Hub
 from adapters.studio.uploads import Shelf
+from adapters.studio.watch import Community
 
 if TYPE_CHECKING:
     from bot.runtime import Jamroom
@@ -20,6 +21,7 @@ class Studio:
     jam: Jamroom
     hub: Hub
     access: Access
+    community: Community
     shelf: Shelf = field(default_factory=Shelf)
     #: Files that came with an answer (a /credits export): sha256 -> (name, mime).
     blobs: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -27,7 +29,7 @@ class Studio:
     @classmethod
     def for_jam(cls, jam: Jamroom, hub: Hub | None = None) -> Studio:
         access = Access.from_settings(jam.settings.host, jam.settings.studio_token)
-        return cls(jam, hub or Hub(jam), access)
+        return cls(jam, hub or Hub(jam), access, Community(jam))
 
 
 STUDIO_KEY: web.AppKey[Studio] = web.AppKey("studio", Studio)

@@ -77,7 +77,8 @@ def history_message(thread: str, artifact: Artifact, cat: Catalog, label: str | 
                for fu in cat.actions_for(artifact.kind)]
     asker = artifact.contributors[-1] if artifact.contributors else None
     member = member_view(asker.member.rsplit(":", 1)[-1], asker.name) if asker else member_view("", "")
-    return {"kind": "result", "thread": thread, "ts": artifact.created, "job_id": artifact.job_id,
+    return {"id": f"h-{artifact.id}", "kind": "result", "thread": thread, "ts": artifact.created,
+            "job_id": artifact.job_id,
             "member": member, "text": artifact.summary, "artifact": artifact_view(artifact),
             "credits": credits_line(artifact.contributors), "label": label, "buttons": buttons_view(buttons),
             "notify": [], "from_ledger": True}

@@ -18,8 +18,9 @@ from adapters.studio.context import studio_of
 from adapters.studio.links import file_path, page_path
 from adapters.studio.messages import show_as
 from adapters.studio.uploads import UploadRefused, read_upload
+from adapters.studio.watch import origin_of
 from bot.credits import credits_line, lineage_text
-from bot.models import Artifact, Origin
+from bot.models import Artifact
 
 STATIC = Path(__file__).parent / "static"
 #: The page loads nothing from anywhere else (it must work with no internet).
@@ -94,11 +95,6 @@ def _ascii(name: str) -> str:
     return "".join(ch if ch.isascii() and ch.isprintable() and ch not in '"\\' else "_" for ch in name)
 
 
-def _origin_of(thread_key: str) -> Origin:
-    platform, workspace, channel, thread = ([*thread_key.split(":", 3), "", "", ""])[:4]
-    return Origin(platform, workspace, channel, thread, "", "", "")
-
-
 async def permalink(request: web.Request) -> web.StreamResponse:
     """An artifact's page: its files, credits, label and lineage."""
     studio = studio_of(request)
@@ -107,7 +103,7 @@ async def permalink(request: web.Request) -> web.StreamResponse:
     if artifact is None:
         raise web.HTTPNotFound(text="no artifact with that id")
     lineage = await jam.ledger.lineage(artifact.id)
-    policy = await jam.labels.policy(_origin_of(artifact.thread))
+    policy = await jam.labels.policy(origin_of(artifact.thread))
     label = policy.render(artifact.generator, artifact.version)
     body = render_permalink(artifact, lineage, label)
     return web.Response(text=body, content_type="text/html", headers=SECURITY)

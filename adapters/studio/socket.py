@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from adapters.studio import members
+from adapters.studio import members, watch
 from adapters.studio.context import Studio, studio_of
 from adapters.studio.hub import Tab
 from adapters.studio.messages import command_message, member_view
@@ -110,11 +110,28 @@ async def join(studio: Studio, tab: Tab, thread: str) -> None:
     if not tab.name:
         raise members.BadInput("say hello with a display name first")
     await studio.hub.load_threads()
+    community = await studio.community.listing() if tab.moderator else []
+    if watch.is_watch(thread):
+        await _watch(studio, tab, thread, community)
+        return
     studio.hub.open_thread(thread)
     tab.thread = thread
     history = await studio.hub.history(thread, tab.member_id)
     tab.send({"type": "welcome", "me": me(tab), "thread": thread, "threads": studio.hub.thread_list(),
-              "messages": history})
+              "community": community, "readonly": None, "messages": history})
+
+
+async def _watch(studio: Studio, tab: Tab, thread: str, community: list[dict[str, Any]]) -> None:
+    """A moderator opens another platform's thread: a read-only snapshot from the ledger."""
+    if not tab.moderator:
+        raise members.BadInput("only moderators can watch other platforms' threads")
+    watched = (await studio.community.threads()).get(thread)
+    if watched is None:
+        raise members.BadInput("that thread is not in the ledger")
+    tab.thread = thread
+    tab.send({"type": "welcome", "me": me(tab), "thread": thread, "threads": studio.hub.thread_list(),
+              "community": community, "readonly": watched.view(),
+              "messages": await studio.community.snapshot(watched)})
 
 
 def attach(studio: Studio, text: str, upload_id: object) -> tuple[str, dict[str, Upload]]:
@@ -138,6 +155,8 @@ def attach(studio: Studio, text: str, upload_id: object) -> tuple[str, dict[str,
 async def send(studio: Studio, tab: Tab, data: dict[str, Any]) -> None:
     if not tab.name or not tab.thread:
         raise members.BadInput("say hello with a display name first")
+    if watch.is_watch(tab.thread):
+        raise members.BadInput("this thread lives on another platform; the studio only shows it")
     event = members.clean_event(data.get("id"))
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():

@@ -59,16 +59,11 @@ async def _serve(args: argparse.Namespace) -> int:
     jam = Jamroom(cfg)
     await jam.start(workers=in_process)
     app = make_app(jam)
-    for name in wanted or list(PLATFORMS):
-        try:
-            module = importlib.import_module(PLATFORMS[name])
-        except ModuleNotFoundError:
-            if wanted:
-                raise CliError(f"the {name} adapter is not installed in this build") from None
-            continue
-        line = await module.mount(jam, app, explicit=bool(wanted))
-        if line:
-            print(line, flush=True)
+    try:
+        await _mount_platforms(jam, app, wanted)
+    except BaseException:
+        await jam.stop()
+        raise
     runner = web.AppRunner(app)
     await runner.setup()
     try:
@@ -82,6 +77,19 @@ async def _serve(args: argparse.Namespace) -> int:
         await runner.cleanup()
         await jam.stop()
     return 0
+
+
+async def _mount_platforms(jam: Jamroom, app: web.Application, wanted: list[str] | None) -> None:
+    for name in wanted or list(PLATFORMS):
+        try:
+            module = importlib.import_module(PLATFORMS[name])
+        except ModuleNotFoundError:
+            if wanted:
+                raise CliError(f"the {name} adapter is not installed in this build") from None
+            continue
+        line = await module.mount(jam, app, explicit=bool(wanted))
+        if line:
+            print(line, flush=True)
 
 
 async def _worker(args: argparse.Namespace) -> int:

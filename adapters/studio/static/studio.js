@@ -19,6 +19,8 @@
     name: sessionStorage.getItem("jamroom.name") || "",
     thread: threadFromHash(),
     threads: [],
+    community: [],           // other platforms' threads (moderators only), read-only
+    readonly: null,          // the watched thread when the open one is read-only
     catalog: { commands: [], follow_ups: {} },
     byJob: new Map(),        // job id -> status element
     shown: new Set(),        // message ids already drawn
@@ -138,6 +140,8 @@
     state.me = event.me;
     state.thread = event.thread;
     state.threads = event.threads;
+    state.community = event.community || [];
+    state.readonly = event.readonly || null;
     history.replaceState(null, "", `#thread=${event.thread}`);
     const box = $("messages");
     box.replaceChildren();
@@ -147,6 +151,7 @@
     if (!event.messages.length) box.appendChild(emptyState());
     drawThreads();
     drawMe();
+    drawComposer();
     scrollDown(true);
     const dialog = $("name-dialog");
     if (dialog.open) dialog.close();
@@ -336,10 +341,34 @@
       b.addEventListener("click", () => join(t.id));
       nav.appendChild(b);
     }
-    const current = state.threads.find((t) => t.id === state.thread);
+    const watched = $("community");
+    watched.replaceChildren();
+    $("community-box").hidden = !state.community.length;
+    for (const t of state.community) {
+      const b = el("button", t.id === state.thread ? "thread active" : "thread");
+      b.type = "button";
+      b.appendChild(el("span", "plat", t.platform));
+      b.append(t.title.replace(`${t.platform} · `, ""));
+      b.title = `${t.title} (read-only)`;
+      b.addEventListener("click", () => join(t.id));
+      watched.appendChild(b);
+    }
+    const current = state.readonly || state.threads.find((t) => t.id === state.thread);
     $("thread-title").textContent = current ? current.title : "new jam";
-    $("thread-sub").textContent = `#${state.thread} · share this page's address to jam in this thread`;
+    $("thread-sub").textContent = state.readonly
+      ? `${state.readonly.platform} · read-only snapshot from the ledger`
+      : `#${state.thread} · share this page's address to jam in this thread`;
     document.title = `${current ? current.title : "Jamroom"} · Jamroom studio`;
+  }
+
+  function drawComposer() {
+    const box = $("command");
+    box.disabled = Boolean(state.readonly);
+    $("send").disabled = Boolean(state.readonly);
+    $("attach").disabled = Boolean(state.readonly);
+    box.placeholder = state.readonly
+      ? `Read-only: this thread lives on ${state.readonly.platform}`
+      : "/sketch neon koi   —   type / for commands";
   }
 
   function drawMe() {
@@ -437,7 +466,9 @@
       if (!response.ok) return notice(data.error || `upload failed (${response.status})`);
       setUpload(data);
       const box = $("command");
-      if (!box.value.trim()) box.value = "/riff ";
+      const takes = state.catalog.commands.filter((c) => c.file);
+      const fits = takes.find((c) => (c.options.find((o) => o.name === c.file).mimes || []).includes(data.mime));
+      if (!box.value.trim() && (fits || takes[0])) box.value = `/${(fits || takes[0]).name} `;
       box.focus();
       updateHint();
     } catch (err) {
