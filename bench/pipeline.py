@@ -15,13 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent))  # appended: bench/ must not shadow stdlib names
 
-from common import TimingOutbound, peak_rss_mb, summary  # noqa: E402
+from common import TimingOutbound, peak_rss_mb, summary
 
-from bot.models import Origin  # noqa: E402
-from bot.runtime import Jamroom  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.models import Origin
+from bot.runtime import Jamroom
+from bot.settings import Settings
 
 
 def origin(member: str, event: str) -> Origin:
@@ -35,6 +35,9 @@ async def burst(n: int, data: Path) -> None:
     jam.outbounds.add(out)
     await jam.start()
     try:
+        warm = await jam.submit_text("/sketch warm up", origin("warm", "warm"))  # a running server is warm
+        await out.wait([warm.job_id])
+
         async def one(i: int) -> float:
             t0 = time.perf_counter()
             reply = await jam.submit_text(f"/sketch burst {i} seed:{i}", origin(f"m{i % 25}", f"burst-{i}"))

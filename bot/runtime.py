@@ -62,7 +62,7 @@ class Jamroom:
         self.pool = GeneratorPool(self.settings.concurrency, timeout=self.settings.job_timeout,
                                   max_output_bytes=self.settings.max_output_bytes)
         self.labels = Labels(self.ledger, self.settings.label_text)
-        self.consent = Consent(self.ledger, float(getattr(self.settings, "consent_ttl", 24 * 3600.0)))
+        self.consent = Consent(self.ledger, self.settings.consent_ttl)
         self.policy = Policy(self.ledger, self.queue.waiting_of)
         self.outbounds = Outbounds()
         self.checks: list[Check] = []

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     max_attempts: int = 5
     retry_backoff: float = 2.0
 
+    #: How long a consent request ("ask") waits for the owner's answer, in seconds.
+    consent_ttl: float = 24 * 3600.0
+
     label_text: str = "🤖 AI-generated · Jamroom {generator} v{version}"
     synth: str = "auto"
     soundfont: str | None = None

@@ -31,6 +31,8 @@ class Call:
     method: str
     args: dict[str, Any]
     token: str | None
+    #: What the fake answered.
+    reply: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -133,8 +135,9 @@ class FakeSlack:
         for key in ("blocks", "files", "view"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
-        self.calls.append(Call(method, args, token))
-        body = self._answer(method, args, token)
+        call = Call(method, args, token)
+        self.calls.append(call)
+        body = call.reply = self._answer(method, args, token)
         self._note()
         return web.json_response(body)
 
@@ -149,6 +152,8 @@ class FakeSlack:
             ts = f"{1700000000 + n}.{n:06d}"
             return {"ok": True, "channel": args.get("channel"), "ts": ts,
                     "message": {"text": args.get("text", ""), "ts": ts, "thread_ts": args.get("thread_ts")}}
+        if method == "files.delete":
+            return {"ok": True}
         if method in ("chat.update", "chat.delete"):
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "chat.postEphemeral":

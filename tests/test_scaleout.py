@@ -140,6 +140,24 @@ async def test_workers_share_the_queue_and_a_killed_workers_job_is_redone_once(t
         await ledger.close()
 
 
+async def test_adapter_and_worker_with_their_own_data_folders_share_the_artifact_store(tmp_path, redis_url, prefix):
+    shared, out = tmp_path / "shared-artifacts", tmp_path / "events.jsonl"
+    worker = spawn("worker_main", "--redis", redis_url, "--prefix", prefix, "--data", str(tmp_path / "worker"),
+                   "--artifacts", str(shared), "--out", str(out))
+    jam = make_jam(tmp_path / "adapter", redis_url, prefix, None, artifacts=shared)
+    try:
+        await jam.start(workers=False)
+        upload = jam.save_upload("words.txt", "text/plain", b"hello from the adapter")
+        reply = await jam.submit_text("/upcase file:words.txt", origin("ann", "up-1"), {"file": upload})
+        assert reply.ok, reply.text
+        wait_ready(worker)
+        done = await wait_for(out, lambda e: e["event"] == "deliver" and e["job"] == reply.job_id)
+        assert done["ok"] and done["files"] == {"upcase.txt": "HELLO FROM THE ADAPTER"}
+    finally:
+        await jam.stop()
+        kill_group(worker, signal.SIGTERM)
+
+
 async def test_one_event_from_two_adapter_processes_is_one_job(tmp_path, redis_url, prefix):
     adapters = [spawn("adapter_main", "--redis", redis_url, "--prefix", prefix, "--data", str(tmp_path / f"a{i}"),
                       "--events", "20") for i in range(2)]

@@ -216,10 +216,26 @@ class Slow:
         return Result("note", (out,), {}, f"slow: {spec.get('prompt')}")
 
 
+class Upcase:
+    """Reads a member's uploaded text file: a worker can only do this if it reaches the adapter's store."""
+
+    name = "test.upcase"
+    command = "upcase"
+    version: ClassVar[str] = "1"
+    accepts: ClassVar[frozenset[str]] = frozenset()
+
+    def generate(self, spec, inputs, seed):
+        body = b"".join(i.data for i in inputs if i.origin == "upload").upper()
+        return Result("note", (Output("upcase.txt", "text/plain", body, primary=True),), {}, "upcased")
+
+
 COMMANDS = [
     Command("slow", "Sleeps, then echoes", (Option("prompt", OptionType.STRING, "Words", required=True),
                                             Option("seconds", OptionType.NUMBER, "Seconds", min=0, max=30)),
             generator="test.slow", bare="prompt", group="test"),
+    Command("upcase", "Upper-cases an uploaded text file", (Option("file", OptionType.FILE, "A text file",
+                                                                    required=True, mimes=("text/plain",)),),
+            generator="test.upcase", group="test"),
 ]
 
 
@@ -244,7 +260,8 @@ class FileOutbound:
 
     async def deliver(self, delivery, files: dict[str, bytes]) -> str:
         self._write({"event": "deliver", "job": delivery.job_id, "ok": delivery.ok, "error": delivery.error,
-                     "artifact": delivery.artifact.id if delivery.artifact else None})
+                     "artifact": delivery.artifact.id if delivery.artifact else None,
+                     "files": {name: data[:200].decode("utf-8", "replace") for name, data in files.items()}})
         return f"line-{delivery.job_id}"
 
 
@@ -271,7 +288,7 @@ def jam_catalog():
 def jam_generators() -> dict[str, Any]:
     import support_generators
 
-    return {cls.name: cls() for cls in [*support_generators.ALL, Slow]}
+    return {cls.name: cls() for cls in [*support_generators.ALL, Slow, Upcase]}
 
 
 def settings(data: Path, **overrides: Any):
@@ -283,14 +300,27 @@ def settings(data: Path, **overrides: Any):
     return Settings(_env_file=None, **values)
 
 
-def make_jam(data: Path, redis_url: str, prefix: str, database_url: str | None = None, **overrides: Any):
-    """A Jamroom on the Redis queue with the test commands and generators (its outbound is added by the caller)."""
+def make_jam(data: Path, redis_url: str, prefix: str, database_url: str | None = None, *,
+             artifacts: Path | None = None, **overrides: Any):
+    """A Jamroom on the Redis queue with the test commands and generators (its outbound is added by the caller).
+
+    ``artifacts``: a folder for artifact bytes shared by every process.  The settings carry it once the core
+    has an ``artifacts`` setting (JAMROOM_ARTIFACTS, proposed); until then the store is pointed there here.
+    """
     from bot.queue.redis import RedisQueue
     from bot.runtime import Jamroom
+    from bot.settings import Settings
+    from bot.store import ArtifactStore
 
+    in_settings = artifacts is not None and "artifacts" in Settings.model_fields
+    if in_settings:
+        overrides["artifacts"] = artifacts
     cfg = settings(data, redis_url=redis_url, database_url=database_url, **overrides)
     queue = RedisQueue.from_settings(cfg, prefix=prefix)
-    return Jamroom(cfg, queue=queue, cat=jam_catalog(), extra_generators=jam_generators())
+    jam = Jamroom(cfg, queue=queue, cat=jam_catalog(), extra_generators=jam_generators())
+    if artifacts is not None and not in_settings:
+        jam.store = ArtifactStore(artifacts)
+    return jam
 
 
 # -- subprocess entry points ------------------------------------------------------------------------
@@ -302,6 +332,7 @@ def _args() -> argparse.Namespace:
     p.add_argument("--prefix", required=True)
     p.add_argument("--data", required=True, type=Path)
     p.add_argument("--database", default=None)
+    p.add_argument("--artifacts", default=None, type=Path)
     p.add_argument("--out", type=Path)
     p.add_argument("--concurrency", type=int, default=1)
     p.add_argument("--events", type=int, default=0)
@@ -313,7 +344,8 @@ def worker_main() -> None:
     args = _args()
 
     async def run() -> None:
-        jam = make_jam(args.data, args.redis, args.prefix, args.database, concurrency=args.concurrency)
+        jam = make_jam(args.data, args.redis, args.prefix, args.database, artifacts=args.artifacts,
+                       concurrency=args.concurrency)
         jam.outbounds.add(FileOutbound(args.out))
         await jam.start(workers=True)
         print("ready", flush=True)

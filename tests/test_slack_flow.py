@@ -104,7 +104,7 @@ async def test_button_click_runs_as_the_clicker_and_credits_them(tmp_path):
         second = (await s.fake.wait_for("chat.postMessage", 2, blocks=lambda b: bool(b)))[1]
         assert second.args["thread_ts"] == thread
         context = [e["text"] for b in second.args["blocks"] if b["type"] == "context" for e in b["elements"]]
-        assert "by ann (prompt) · bob (vary)" in context
+        assert "by ann (prompt) · bob (vary)" in context and "builds on work by <@UANN>" in context
         first, varied = sorted(await s.jam.ledger.artifacts(), key=lambda a: a.created)
         assert varied.parents == [first.id]
         assert [(c.member, c.role.value, c.action) for c in varied.contributors] == [
@@ -134,3 +134,25 @@ async def test_server_error_on_delivery_is_retried_and_posted_once(tmp_path):
         results = [c for c in s.fake.of("chat.postMessage") if c.args.get("blocks")]
         assert len(results) == 1 and s.fake.of("chat.postMessage#500")
         assert len(s.fake.of("files.completeUploadExternal")) == 1
+
+
+async def test_failed_job_is_told_in_the_thread_and_the_header_says_failed(tmp_path):
+    async with slack_stack(tmp_path) as s:
+        await s.send.command("/boom", "x", trigger="tr-boom", response_url=s.fake.response_url())
+        [update] = await s.fake.wait_for("chat.update", text=lambda t: t and t.endswith("· failed"))
+        told = [c for c in s.fake.of("chat.postMessage") if c.args.get("thread_ts") == update.args["ts"]]
+        assert len(told) == 1 and told[0].args["text"].startswith("⚠️ <@UANN> test.boom failed")
+        assert s.fake.of("files.getUploadURLExternal") == []
+
+
+async def test_cancel_edits_the_waiting_jobs_header(tmp_path):
+    async with slack_stack(tmp_path, concurrency=1, job_timeout=5.0) as s:
+        await s.send.command("/hang", "busy", user_id="UBOB", user_name="bob", trigger="tr-hang",
+                             response_url=s.fake.response_url())
+        await s.fake.wait_for("chat.update", text=lambda t: t and "working…" in t)
+        await s.send.command("/echo", "wait for me", trigger="tr-wait", response_url=s.fake.response_url())
+        [queued] = await s.fake.wait_for("chat.update", text=lambda t: t and "wait for me · queued · position 1" in t)
+        await s.send.command("/cancel", "", trigger="tr-cancel", response_url=s.fake.response_url())
+        [answer] = await s.fake.wait_responses(1)
+        assert answer["text"].startswith("cancelled j")
+        await s.fake.wait_for("chat.update", ts=queued.args["ts"], text=lambda t: t and t.endswith("· cancelled"))

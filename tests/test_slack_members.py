@@ -91,3 +91,23 @@ async def test_jam_on_this_shortcut_opens_a_modal_and_runs_in_that_thread(tmp_pa
         [artifact] = await s.jam.ledger.artifacts()
         assert artifact.thread == "slack:T0JAM:C0JAM:1699999999.000100"
         assert artifact.contributors[0].name == "bob"
+
+
+async def test_admin_removes_a_result_and_slack_loses_message_and_files(tmp_path):
+    async with slack_stack(tmp_path) as s:
+        await s.send.command("/echo", "regrettable", trigger="tr-r0", response_url=s.fake.response_url())
+        result = (await s.fake.wait_for("chat.postMessage", 2))[1]
+        await s.fake.wait_for("chat.update", text=lambda t: t and "done ✓" in t)
+        [artifact] = await s.jam.ledger.artifacts()
+        await s.send.command("/remove", artifact.id, user_id="UBOB", user_name="bob", trigger="tr-r1",
+                             response_url=s.fake.response_url())
+        [refused] = await s.fake.wait_responses(1)
+        assert "only its author or a moderator" in refused["text"] and s.fake.of("chat.delete") == []
+        await s.send.command("/remove", artifact.id, user_id="UMOD", user_name="mo", trigger="tr-r2",
+                             response_url=s.fake.response_url())
+        answers = await s.fake.wait_responses(2)
+        assert answers[1]["text"].startswith(f"removed {artifact.id}")
+        [deleted] = s.fake.of("chat.delete")
+        assert deleted.args == {"channel": "C0JAM", "ts": result.reply["ts"]}
+        [complete] = s.fake.of("files.completeUploadExternal")
+        assert [c.args["file"] for c in s.fake.of("files.delete")] == [f["id"] for f in complete.args["files"]]

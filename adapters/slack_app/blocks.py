@@ -60,6 +60,8 @@ def result_blocks(delivery: Delivery, notes: Sequence[str] = ()) -> list[dict[st
     """Summary, the label (when the policy shows one), the credits line, notes, then the buttons."""
     artifact = delivery.artifact
     who = f"<@{delivery.origin.member_id}>"
+    if artifact is None and delivery.notify:  # a notice to others (consent asks): mention them
+        who = " ".join(mention(m) for m in delivery.notify)
     title = escape(delivery.text)
     if artifact is not None:
         title += f"  `{artifact.id}`"
@@ -73,6 +75,16 @@ def result_blocks(delivery: Delivery, notes: Sequence[str] = ()) -> list[dict[st
                        "elements": [{"type": "mrkdwn", "text": short(line, SECTION_LIMIT)} for line in context]})
     blocks.extend(button_rows(delivery.buttons))
     return blocks
+
+
+def built_on_note(members: Sequence[str]) -> str:
+    """Mention the members whose work this builds on (member keys end in the Slack user id)."""
+    return "builds on work by " + " ".join(mention(m) for m in members)
+
+
+def mention(member_key: str) -> str:
+    """``slack:T1:U2`` -> ``<@U2>``."""
+    return f"<@{member_key.rsplit(':', 1)[-1]}>"
 
 
 def fallback_text(delivery: Delivery) -> str:

@@ -7,11 +7,15 @@ Answers are cached briefly so a busy channel costs few API calls.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+
+log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 300.0
 
@@ -35,7 +39,11 @@ class Members:
         hit = self._users.get(user_id)
         if hit and now - hit[0] < CACHE_SECONDS:
             return hit[1]
-        resp = await self.client.users_info(user=user_id)
+        try:
+            resp = await self.client.users_info(user=user_id)
+        except SlackApiError as exc:  # no users:read, or a user from another org: not an admin
+            log.warning("users.info failed", extra={"error": exc.response.get("error", "")})
+            return Member(user_id, user_id, False)
         member = _member(user_id, resp.get("user") or {})
         self._users[user_id] = (now, member)
         return member

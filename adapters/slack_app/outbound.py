@@ -8,7 +8,10 @@ credits and follow-up buttons go into the thread.  Transient failures raise
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -22,7 +25,16 @@ from bot.outbound import DeliveryRetry
 
 log = logging.getLogger(__name__)
 
+REMEMBERED_JOBS = 10_000
+RANK = {"queued": 0, "running": 1, "cancelled": 2, "done": 2, "failed": 2}
 STATE_TEXT = {"running": "working…", "cancelled": "cancelled", "done": "done ✓", "failed": "failed"}
+
+
+@dataclass
+class _Track:
+    origin: Origin | None
+    rank: int = -1
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 class SlackOutbound:
@@ -33,9 +45,42 @@ class SlackOutbound:
         self.cfg = cfg
         self.public_url = (public_url or "").rstrip("/")
         self._uploaded: dict[str, list[str]] = {}
+        self._jobs: OrderedDict[str, _Track] = OrderedDict()
+
+    def _track(self, job_id: str, origin: Origin | None) -> _Track:
+        track = self._jobs.get(job_id)
+        if track is None:
+            track = self._jobs[job_id] = _Track(origin)
+            while len(self._jobs) > REMEMBERED_JOBS:
+                self._jobs.popitem(last=False)
+        elif track.origin is None or not (track.origin.reply or {}).get("header"):
+            track.origin = origin or track.origin
+        return track
+
+    async def queued(self, job_id: str, origin: Origin, position: int | None, text: str) -> None:
+        """The web process shows the queue position; never over a later state ("working…", "done").
+
+        Position 0 means a worker has it already: "working…" follows at once, so no edit now.
+        """
+        if position:
+            await self._set(job_id, origin, "queued", text)
+        else:
+            self._track(job_id, origin)
 
     async def progress(self, origin: Origin, job_id: str, state: str, text: str) -> None:
-        await self._header(origin, STATE_TEXT.get(state, text))
+        # /cancel reports with the canceller's origin: fall back to the job's own, when this process saw it.
+        job_origin = origin if (origin.reply or {}).get("header") else None
+        await self._set(job_id, job_origin, state, STATE_TEXT.get(state, text))
+
+    async def _set(self, job_id: str, origin: Origin | None, state: str, text: str) -> None:
+        """Header edits for one job in order: an older state never overwrites a newer one."""
+        track = self._track(job_id, origin)
+        async with track.lock:
+            rank = RANK.get(state, 1)
+            if track.origin is None or rank < track.rank:
+                return
+            track.rank = rank
+            await self._header(track.origin, text)
 
     async def deliver(self, delivery: Delivery, files: dict[str, bytes]) -> str:
         try:
@@ -65,13 +110,25 @@ class SlackOutbound:
                 self._uploaded[delivery.job_id] = []
             if too_big:
                 notes.append(self._too_big_note(artifact.id, [f.name for f in too_big]))
+        if delivery.notify and artifact is not None:
+            notes.append(blocks.built_on_note(delivery.notify))
+        file_ids = [i for i in self._uploaded.get(delivery.job_id, []) if i]
         resp = await self.client.chat_postMessage(
             channel=origin.channel, thread_ts=origin.thread, text=blocks.fallback_text(delivery),
             blocks=blocks.result_blocks(delivery, notes), unfurl_links=False,
         )
-        await self._header(origin, STATE_TEXT["done"])
+        await self._set(delivery.job_id, origin, "done", STATE_TEXT["done"])
         self._uploaded.pop(delivery.job_id, None)
-        return f"{origin.channel}:{resp.get('ts', '')}"
+        return ":".join([origin.channel, str(resp.get("ts", "")), *([",".join(file_ids)] if file_ids else [])])
+
+    async def retract(self, origin: Origin, ref: str) -> None:
+        """Delete a posted result (moderation's /remove): the message and the files we uploaded with it."""
+        channel, _, rest = ref.partition(":")
+        ts, _, files = rest.partition(":")
+        if ts:
+            await self.client.chat_delete(channel=channel or origin.channel, ts=ts)
+        for file_id in filter(None, files.split(",")):
+            await self.client.files_delete(file=file_id)
 
     def _too_big_note(self, artifact_id: str, names: list[str]) -> str:
         what = ", ".join(names)
@@ -86,7 +143,7 @@ class SlackOutbound:
             channel=origin.channel, thread_ts=origin.thread,
             text=f"⚠️ <@{origin.member_id}> {blocks.escape(delivery.error or delivery.text)}",
         )
-        await self._header(origin, STATE_TEXT["failed"])
+        await self._set(delivery.job_id, origin, "failed", STATE_TEXT["failed"])
         return f"{origin.channel}:{resp.get('ts', '')}"
 
     async def _header(self, origin: Origin, state: str) -> None:

@@ -27,6 +27,7 @@ from adapters.slack_app import blocks
 from adapters.slack_app.config import SlackSettings
 from adapters.slack_app.files import SharedFile, fetch
 from adapters.slack_app.members import Members
+from adapters.slack_app.outbound import SlackOutbound
 from bot.catalog.parse import Parsed, parse
 from bot.catalog.spec import Command, OptionType, Permission
 from bot.errors import UserError
@@ -111,9 +112,10 @@ class Runner:
         parsed = parse(text, self.jam.catalog)
         command = parsed.command
         moderator = False
-        if command.permission is Permission.MODERATOR:
+        # Handlers (/remove, /labels…) may treat moderators differently; generator jobs never do.
+        if command.permission is Permission.MODERATOR or command.handler:
             moderator = await self.members.is_moderator(where.user)
-            if not moderator:
+            if not moderator and command.permission is Permission.MODERATOR:
                 who = "workspace admins and owners" + (" and the moderator group" if self.cfg.moderator_group else "")
                 raise UserError(f"{self.cfg.slash(command.name)} is for moderators ({who})")
         if self._already_seen(where.event_id):
@@ -138,9 +140,15 @@ class Runner:
             if not reply.ok:
                 await self.tell(where, reply.text)
             return
-        position = await self.jam.queue.position(reply.job_id) if reply.job_id else None
-        if position:
-            await self._update(where.channel, header, blocks.header_text(icon, where.user, shown, reply.text))
+        outbound = self.jam.outbounds.get(PLATFORM)
+        if reply.job_id and isinstance(outbound, SlackOutbound):
+            await outbound.queued(reply.job_id, origin, reply.position, reply.text)
+        elif not reply.job_id:  # held, e.g. waiting for the owners' consent: the header says so
+            try:
+                await self.client.chat_update(channel=where.channel, ts=header,
+                                              text=blocks.header_text(icon, where.user, shown, reply.text))
+            except SlackApiError as exc:
+                log.warning("slack header update failed", extra={"error": exc.response.get("error", "")})
 
     def _origin(self, where: Where, thread: str, name: str, moderator: bool,
                 reply: Mapping[str, Any] | None = None) -> Origin:
@@ -213,12 +221,6 @@ class Runner:
         except Exception as exc:
             log.warning("could not answer a slack member", extra={"event": where.event_id,
                                                                    "error": type(exc).__name__})
-
-    async def _update(self, channel: str, ts: str, text: str) -> None:
-        try:
-            await self.client.chat_update(channel=channel, ts=ts, text=text)
-        except SlackApiError as exc:
-            log.warning("slack header update failed", extra={"error": exc.response.get("error", "")})
 
     async def _delete(self, channel: str, ts: str) -> None:
         try:

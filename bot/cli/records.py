@@ -8,6 +8,7 @@ import sys
 
 from bot import credits as fmt
 from bot.cli.common import CliError, run, settings
+from bot.consent import member_record
 from bot.ledger import Ledger
 
 
@@ -90,11 +91,22 @@ async def _head(args: argparse.Namespace) -> int:
 async def _export(args: argparse.Namespace) -> int:
     ledger = await _open()
     try:
-        arts = await ledger.artifacts()
         if args.member:
-            arts = [a for a in arts if any(args.member in (c.member, c.name) for c in a.contributors)]
-        print(json.dumps({"member": args.member, "artifacts": [a.to_dict() for a in arts]},
-                         indent=2, ensure_ascii=False))
+            record = await member_record(ledger, await _member_key(ledger, args.member))
+        else:
+            record = {"member": None, "artifacts": [a.to_dict() for a in await ledger.artifacts()]}
+        print(json.dumps(record, indent=2, ensure_ascii=False))
     finally:
         await ledger.close()
     return 0
+
+
+async def _member_key(ledger: Ledger, member: str) -> str:
+    """Accept a member key as stored, or a display name seen in the credits."""
+    if member.count(":") >= 2:
+        return member
+    for artifact in await ledger.artifacts():
+        for c in artifact.contributors:
+            if c.name == member:
+                return c.member
+    return member

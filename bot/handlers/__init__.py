@@ -1,6 +1,7 @@
 """Commands the core answers at once, without a job (help, credits, cancel, settings...).
 
-Each module here exports ``HANDLERS``: handler name -> ``async (ctx, parsed, origin) -> Reply``.
+Each module here exports ``HANDLERS``: handler name -> ``async (jam, parsed, origin) -> Reply``;
+a handler that also takes an ``uploads`` keyword receives the member's uploads (e.g. /declare).
 """
 
 from __future__ import annotations

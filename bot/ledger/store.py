@@ -28,6 +28,9 @@ class Ledger:
         self.url = url
         self.engine: AsyncEngine = create_async_engine(url, **self._engine_args(url))
         self._lock = asyncio.Lock()
+        self._cache: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+        self._kind_locks: dict[str, asyncio.Lock] = {}
+        self.cache_ttl = 2.0
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
 
@@ -64,6 +67,7 @@ class Ledger:
 
     async def _append_once(self, kind: str, subject: str, thread: str, body: str,
                            contributors: list[dict[str, str]] | None) -> tuple[int, str]:
+        self._cache.pop(kind, None)
         async with self._lock, self.engine.begin() as conn:
             if self.engine.dialect.name == "postgresql":
                 await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK})
@@ -79,6 +83,7 @@ class Ledger:
                 await conn.execute(insert(contributions).values(
                     seq=seq, artifact_id=subject, thread=thread, member=c["member"], name=c["name"],
                     role=c["role"], action=c.get("action", "")))
+        self._cache.pop(kind, None)  # again: a read during the write may have cached the old list
         return seq, digest
 
     async def record_artifact(self, artifact: Artifact) -> str:
@@ -148,6 +153,29 @@ class Ledger:
         return out
 
     async def entries_of(self, kind: str, subject: str | None = None) -> list[dict[str, Any]]:
+        """Entries of one kind (and subject), oldest first.
+
+        Policy reads (labels, settings, consent, opt-outs, tombstones) happen on every
+        request, so every kind but ``artifact`` is read whole, once per ``cache_ttl``
+        seconds, by one task while the others wait for it (no stampede under a burst).
+        This process's own appends invalidate at once; other processes' within the TTL.
+        """
+        if kind == "artifact":
+            return await self._entries_of(kind, subject)
+        lock = self._kind_locks.setdefault(kind, asyncio.Lock())
+        hit = self._cache.get(kind)
+        fresh = hit is not None and time.monotonic() - hit[0] < self.cache_ttl
+        if not fresh and not (hit is not None and lock.locked()):  # stale while another task refreshes
+            async with lock:
+                hit = self._cache.get(kind)
+                if hit is None or time.monotonic() - hit[0] >= self.cache_ttl:
+                    loaded_at = time.monotonic()
+                    hit = (loaded_at, await self._entries_of(kind, None))
+                    self._cache[kind] = hit
+        assert hit is not None
+        return [dict(e) for e in hit[1] if subject is None or e["subject"] == subject]
+
+    async def _entries_of(self, kind: str, subject: str | None) -> list[dict[str, Any]]:
         query = select(entries).where(entries.c.kind == kind).order_by(entries.c.seq)
         if subject is not None:
             query = query.where(entries.c.subject == subject)

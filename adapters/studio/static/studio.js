@@ -322,7 +322,7 @@
     row.appendChild(el("div", "avatar bot", "J"));
     const body = el("div", "body");
     body.appendChild(header({ name: "Jamroom" }, m.ts, [`for ${m.member.name}`]));
-    body.appendChild(el("div", "error-msg", `❌ ${m.text}`));
+    body.appendChild(el("div", "error-msg", `✕ ${m.text}`));
     row.appendChild(body);
     return row;
   }
@@ -444,7 +444,7 @@
     chip.replaceChildren();
     chip.hidden = !info;
     if (!info) return;
-    chip.appendChild(el("span", "", `📎 ${info.name} (${kib(info.size)}) — goes with your next command that takes a file`));
+    chip.appendChild(el("span", "", `Attached ${info.name} (${kib(info.size)}) — goes with your next command that takes a file`));
     const x = el("button", "", "✕");
     x.type = "button";
     x.title = "Remove";
