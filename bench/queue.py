@@ -1,6 +1,6 @@
 """Redis queue benchmark: no-op jobs/s with 1 and 2 worker processes, enqueue→start latency, recovery.
 
-    python bench/queue.py [--jobs 5000] [--concurrency 8] [--latency 500] [--claim-idle 1.0]
+    python bench/queue.py [--jobs 5000] [--concurrency 8] [--enqueuers 16] [--latency 500] [--claim-idle 1.0]
 
 Uses REDIS_URL (default the local server) under a fresh key prefix, removed afterwards.  Every job
 goes through the full enqueue path (idempotency key, rate limit, round-robin across 50 members,
@@ -96,7 +96,7 @@ async def wait_done(queue: RedisQueue, n: int, timeout: float = 300) -> None:
     while (await queue.stats())["done"] < n:
         if time.monotonic() > deadline:
             raise TimeoutError(f"only {(await queue.stats())['done']} of {n} done")
-        await asyncio.sleep(0.005)
+        await asyncio.sleep(0.02)
 
 
 async def poll(probe, target: int, every: float = 0.002) -> None:
@@ -106,8 +106,8 @@ async def poll(probe, target: int, every: float = 0.002) -> None:
         await asyncio.sleep(every)
 
 
-async def enqueue_all(queue: RedisQueue, n: int, run: str, tasks: int = 8) -> float:
-    """Enqueue n jobs from a few concurrent tasks (as several adapter requests would); returns seconds."""
+async def enqueue_all(queue: RedisQueue, n: int, run: str, tasks: int = 16) -> float:
+    """Enqueue n jobs from concurrent tasks (as concurrent adapter requests would); returns seconds."""
     t0 = time.perf_counter()
 
     async def part(k: int) -> None:
@@ -126,16 +126,17 @@ async def throughput(args: argparse.Namespace, workers: int) -> None:
     try:
         procs = [start_worker(args, prefix, args.concurrency) for _ in range(workers)]
         t0 = time.perf_counter()
-        enq = await enqueue_all(queue, args.jobs, "e2e")
+        enq = await enqueue_all(queue, args.jobs, "e2e", args.enqueuers)
         await wait_done(queue, args.jobs)
         e2e = time.perf_counter() - t0
         stop(procs)
-        await enqueue_all(queue, args.jobs, "drain")
+        await enqueue_all(queue, args.jobs, "drain", args.enqueuers)
         procs = [start_worker(args, prefix, args.concurrency) for _ in range(workers)]
         started, before = time.perf_counter(), (await queue.stats())["done"] - args.jobs  # rate once all are up
         await wait_done(queue, 2 * args.jobs)
         drain = (args.jobs - before) / (time.perf_counter() - started)
-        print(f"{workers} worker process(es) × {args.concurrency} consumers, {args.jobs} no-op jobs: "
+        print(f"{workers} worker process(es) × {args.concurrency} consumers, {args.jobs} no-op jobs "
+              f"({args.enqueuers} enqueuing tasks in one process): "
               f"end to end {args.jobs / e2e:,.0f} jobs/s (enqueue alone {args.jobs / enq:,.0f}/s); "
               f"drain {drain:,.0f} jobs/s")
     finally:
@@ -197,6 +198,7 @@ async def main() -> None:
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     parser.add_argument("--jobs", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=8, help="consumer tasks per worker process")
+    parser.add_argument("--enqueuers", type=int, default=16, help="concurrent enqueue tasks in the bench process")
     parser.add_argument("--latency", type=int, default=500)
     parser.add_argument("--kills", type=int, default=3)
     parser.add_argument("--claim-idle", type=float, default=1.0)

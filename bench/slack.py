@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, Sender  # noqa: E402
+from fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, Sender, user  # noqa: E402
 
 from adapters.slack_app import install  # noqa: E402
 from adapters.slack_app.config import SlackSettings  # noqa: E402
@@ -52,7 +52,7 @@ def fire(url: str, n: int, command: str, tag: str, fake_url: str) -> tuple[float
     async def go() -> tuple[float, list[float]]:
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
             send = Sender(url, session=session)
-            await send.command("/help", "", trigger=f"{tag}-warm")  # auth.test and the first dispatch
+            await send.command("/help", "", user_id="U0000", trigger=f"{tag}-warm")  # auth.test and the first dispatch
 
             async def one(i: int) -> float:
                 t0 = time.perf_counter()
@@ -68,7 +68,7 @@ def fire(url: str, n: int, command: str, tag: str, fake_url: str) -> tuple[float
 
 
 async def round_(n: int, command: str, data: Path, tag: str) -> None:
-    fake = await FakeSlack().start()
+    fake = await FakeSlack(users={f"U{i:04d}": user(f"U{i:04d}", f"m{i}") for i in range(n)}).start()
     jam = Jamroom(Settings(_env_file=None, data=data, queue="memory", database_url=None, redis_url=None,
                            concurrency=2, rate_limit=10_000))
     await jam.start()

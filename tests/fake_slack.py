@@ -50,6 +50,8 @@ class FakeSlack:
     uploads: dict[str, bytes] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)
     downloads: list[str] = field(default_factory=list)
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
     _runner: web.AppRunner | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -66,6 +68,7 @@ class FakeSlack:
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{n}", self._response)
         app.router.add_get("/files/{file_id}", self._download)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -75,6 +78,8 @@ class FakeSlack:
         return self
 
     async def stop(self) -> None:
+        for ws in self.sockets:
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -172,9 +177,32 @@ class FakeSlack:
             return {"ok": True, "user": user}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.groups.get(str(args.get("usergroup")), [])}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"{self.url.replace('http', 'ws', 1)}/socket"}
         if method == "views.open":
             return {"ok": True, "view": {"id": f"V{n:06d}"}}
         return {"ok": False, "error": "unknown_method"}
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, send queued envelopes, record the acks."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"}})
+        self.sockets.append(ws)
+        self._note()
+        async for msg in ws:
+            if msg.type == aiohttp.WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(msg.data))
+                self._note()
+        return ws
+
+    async def send_envelope(self, kind: str, payload: dict[str, Any], envelope_id: str) -> None:
+        async with asyncio.timeout(20):
+            while not self.sockets:
+                self._changed.clear()
+                await self._changed.wait()
+        await self.sockets[-1].send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                          "accepts_response_payload": True, "retry_attempt": 0})
 
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads[request.match_info["file_id"]] = await request.read()

@@ -11,8 +11,8 @@ import asyncio
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import origin
-from test_scaleout_support import drop_prefix, find_redis, free_port, new_prefix
+from support import RecordingOutbound, origin
+from test_scaleout_support import drop_prefix, find_redis, free_port, make_jam, new_prefix
 
 from bot.errors import Busy, Refused
 from bot.models import Contributor, Job, Request, Role, Upload
@@ -269,6 +269,20 @@ async def test_heartbeats_hold_a_job_and_stopping_them_lets_it_go(make_queue):
         assert (await taker).id == held.id
 
 
+async def test_a_consumer_that_dies_of_an_error_lets_its_job_go(make_queue):
+    holder, other = make_queue(claim_idle=0.4), make_queue(claim_idle=0.4)
+    await holder.enqueue(job("ann", 1), "a1")
+
+    async def buggy_worker() -> None:
+        await holder.consume()
+        raise RuntimeError("a bug after taking the job")
+
+    with pytest.raises(RuntimeError):
+        await asyncio.create_task(buggy_worker())
+    async with asyncio.timeout(10):  # the process lives on, but stops renewing that job's lease
+        assert (await other.consume()).id == "jann1"
+
+
 async def test_retries_back_off_then_dead_letter_then_retry_by_hand(make_queue):
     q = make_queue(max_attempts=3, retry_backoff=0.05)
     await q.enqueue(job("ann", 1), "a1")
@@ -345,3 +359,43 @@ async def test_redis_down_means_busy_quickly_and_consumers_keep_trying():
     finally:
         await q.close()
 
+
+
+# -- the real worker on the Redis queue ----------------------------------------------------------------
+
+
+async def settled(queue: RedisQueue) -> dict:
+    """Stats once nothing is running any more (bounded)."""
+    async with asyncio.timeout(10):
+        while True:
+            stats = await queue.stats()
+            if not stats["running"]:
+                return stats
+            await asyncio.sleep(0.02)
+
+
+async def test_the_worker_retries_deliveries_then_tells_the_member_and_dead_letters(tmp_path, redis_url):
+    prefix = new_prefix()
+    jam = make_jam(tmp_path, redis_url, prefix, None, max_attempts=3)
+    out = RecordingOutbound()
+    jam.outbounds.add(out)
+    await jam.start()
+    try:
+        out.fail_next = 3  # every attempt's post fails (a platform 503), then the notice goes through
+        never = await jam.submit_text("/echo never posted", origin("ann", "e1"))
+        [notice] = await out.wait_for(1)
+        assert notice.job_id == never.job_id and notice.error == "the result could not be posted; try again"
+        out.fail_next = 1
+        later = await jam.submit_text("/echo posted on the second try", origin("ann", "e2"))
+        again = await jam.submit_text("/echo posted on the second try", origin("ann", "e2"))  # same event
+        boom = await jam.submit_text("/boom x", origin("bob", "e3"))
+        assert again.duplicate and again.job_id == later.job_id
+        results = {d.job_id: d for d in await out.wait_for(3)}
+        assert results[later.job_id].ok and results[boom.job_id].error == "test.boom failed: RuntimeError: kaboom"
+        assert {f["id"]: (f["reason"], f["attempts"]) for f in await jam.queue.failed()} == {
+            never.job_id: ("exhausted", 3), boom.job_id: ("gave-up", 1)}
+        stats = await settled(jam.queue)  # the ack follows the post
+        assert (stats["done"], stats["failed"], stats["retried"]) == (1, 2, 3)
+    finally:
+        await jam.stop()
+        await drop_prefix(redis_url, prefix)

@@ -8,7 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from fake_slack import BOT_TOKEN, SIGNING_SECRET
+from aiohttp import web
+from fake_slack import BOT_TOKEN, SIGNING_SECRET, TEAM, FakeSlack, user
 from support import make_jam
 
 import adapters.slack_app as slack_app
@@ -89,3 +90,29 @@ async def test_mount_switches_on_with_the_environment(tmp_path, monkeypatch):
     assert "/slack/events" in line and BOT_TOKEN not in line
     assert any(r.resource.canonical == "/slack/events" for r in app.router.routes() if r.method == "POST")
     assert jam.outbounds.get("slack") is not None
+
+
+async def test_socket_mode_receives_a_slash_command_and_acks_it(tmp_path, monkeypatch):
+    fake = await FakeSlack(users={"UANN": user("UANN", "ann")}).start()
+    jam, _ = make_jam(tmp_path)
+    await jam.start()
+    app = make_app(jam)
+    runner = web.AppRunner(app)
+    try:
+        for key, value in {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                           "SLACK_APP_TOKEN": "xapp-test", "SLACK_API_URL": fake.api_url}.items():
+            monkeypatch.setenv(key, value)
+        line = await slack_app.mount(jam, app, explicit=True)
+        assert "Socket Mode" in line
+        await runner.setup()
+        payload = {"team_id": TEAM, "channel_id": "C0JAM", "user_id": "UANN", "user_name": "ann",
+                   "command": "/echo", "text": "over the socket", "trigger_id": "tr-sock", "response_url": ""}
+        await fake.send_envelope("slash_commands", payload, "env-1")
+        await fake.wait_for("chat.update", text=lambda t: t and "done ✓" in t)
+        assert any(a.get("envelope_id") == "env-1" for a in fake.socket_acks)
+        [opened] = fake.of("apps.connections.open")
+        assert opened.token == "xapp-test"
+    finally:
+        await runner.cleanup()
+        await jam.stop()
+        await fake.stop()

@@ -111,3 +111,25 @@ async def test_admin_removes_a_result_and_slack_loses_message_and_files(tmp_path
         assert deleted.args == {"channel": "C0JAM", "ts": result.reply["ts"]}
         [complete] = s.fake.of("files.completeUploadExternal")
         assert [c.args["file"] for c in s.fake.of("files.delete")] == [f["id"] for f in complete.args["files"]]
+
+
+async def test_building_on_an_ask_members_work_waits_for_their_approve_button(tmp_path):
+    async with slack_stack(tmp_path) as s:
+        await s.send.command("/consent", "remix:ask", trigger="tr-c0", response_url=s.fake.response_url())
+        await s.fake.wait_responses(1)
+        await s.send.command("/echo", "ann's tune", trigger="tr-c1", response_url=s.fake.response_url())
+        result = (await s.fake.wait_for("chat.postMessage", 2))[1]
+        thread = result.args["thread_ts"]
+        vary = next(b for b in result.args["blocks"] if b["type"] == "actions")["elements"][0]["value"]
+        await s.send.click(vary, user_id="UBOB", user_name="bob", channel="C0JAM", message_ts=result.reply["ts"],
+                           thread_ts=thread, trigger="tr-c2")
+        [held] = await s.fake.wait_for("chat.update", text=lambda t: t and "<@UBOB>" in t and "waiting for" in t)
+        [ask] = await s.fake.wait_for("chat.postMessage", blocks=lambda b: bool(b) and "Approve" in str(b))
+        assert ask.args["thread_ts"] == thread and ask.args["blocks"][0]["text"]["text"].startswith("<@UANN>")
+        approve = next(e["value"] for b in ask.args["blocks"] if b["type"] == "actions" for e in b["elements"]
+                       if e["text"]["text"] == "Approve")
+        await s.send.click(approve, user_id="UANN", user_name="ann", channel="C0JAM", message_ts=ask.reply["ts"],
+                           thread_ts=thread, trigger="tr-c3")
+        await s.fake.wait_for("chat.update", ts=held.args["ts"], text=lambda t: t and t.endswith("done ✓"))
+        varied = max(await s.jam.ledger.artifacts(), key=lambda a: a.created)
+        assert [c.name for c in varied.contributors] == ["ann", "bob"]

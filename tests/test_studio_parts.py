@@ -174,3 +174,34 @@ def test_worker_side_mount_uses_the_relay_only_with_redis(tmp_path):
     jam, _ = make_jam(tmp_path, redis_url="redis://127.0.0.1:1/0")
     mount_outbound(jam)
     assert isinstance(jam.outbounds.get("studio"), RelayOutbound)
+
+
+class _SlowSocket:
+    def __init__(self) -> None:
+        self.closed = False
+        self.frames: list[str] = []
+
+    async def send_str(self, text: str) -> None:
+        self.frames.append(text)
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+async def test_a_tab_too_far_behind_is_closed_and_a_burst_is_one_frame():
+    from adapters.studio.hub import SEND_QUEUE, Tab
+
+    quick = Tab(_SlowSocket(), moderator=False)
+    for i in range(3):
+        quick.send({"type": "status", "n": i})
+    quick.close()
+    await quick.pump()
+    [frame] = quick.ws.frames
+    assert frame.startswith('{"type":"batch","events":[') and frame.count('"status"') == 3
+    assert quick.ws.closed
+
+    behind = Tab(_SlowSocket(), moderator=False)
+    for i in range(SEND_QUEUE + 5):
+        behind.send({"type": "status", "n": i})
+    await asyncio.wait_for(behind.pump(), 5)
+    assert behind.ws.frames == [] and behind.ws.closed

@@ -55,8 +55,7 @@ def install(jam: Jamroom, app: web.Application, cfg: SlackSettings) -> SlackAdap
     """
     session = aiohttp.ClientSession()
     client = make_client(cfg, session)
-    bolt = AsyncApp(signing_secret=cfg.signing_secret, client=client,
-                    logger=logging.getLogger("adapters.slack_app.bolt"))
+    bolt = AsyncApp(signing_secret=cfg.signing_secret, client=client, logger=_bolt_logger())
     runner = Runner(jam, cfg, client, Members(client, cfg.moderator_group))
     register(bolt, runner)
     outbound = SlackOutbound(client, cfg, jam.settings.public_url)
@@ -72,6 +71,20 @@ def install(jam: Jamroom, app: web.Application, cfg: SlackSettings) -> SlackAdap
     return adapter
 
 
+class _SameToken(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN itself and warns that our client (same token) wins: not news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("adapters.slack_app.bolt")
+    if not any(isinstance(f, _SameToken) for f in logger.filters):
+        logger.addFilter(_SameToken())
+    return logger
+
+
 async def mount(jam: Jamroom, app: web.Application, explicit: bool = False) -> str | None:
     cfg = SlackSettings.from_env()
     if cfg is None:
@@ -79,7 +92,7 @@ async def mount(jam: Jamroom, app: web.Application, explicit: bool = False) -> s
             return "Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see docs/slack.md)"
         return None
     adapter = install(jam, app, cfg)
-    where = f"{(jam.settings.public_url or '').rstrip('/')}{EVENTS_PATH}"
+    where = f"{(jam.settings.public_url or '<your public URL>').rstrip('/')}{EVENTS_PATH}"
     if cfg.app_token:
         await _start_socket_mode(adapter, app, cfg.app_token)
         return f"Slack: Socket Mode connected; HTTP requests also accepted at {where}"

@@ -7,6 +7,7 @@ every request's signature (401 for unsigned, wrong or stale ones) before any of 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -47,7 +48,7 @@ def register(app: AsyncApp, runner: Runner) -> None:
             await ack(response_type="ephemeral", text=error)
             return
         await ack()
-        shown = f"{body['command']} {body.get('text') or ''}".strip()
+        shown = html.unescape(f"{body['command']} {body.get('text') or ''}".strip())
         where = Where(team=_team(body), channel=body["channel_id"], thread="", user=body["user_id"],
                       event_id=body["trigger_id"], user_name=body.get("user_name"),
                       response_url=body.get("response_url"), shown=shown)

@@ -2,8 +2,8 @@
 
 The hub is also the studio's outbound (platform ``studio``): the worker's progress
 notes and deliveries land here and go to every tab in the thread.  Each tab has its
-own bounded send queue and writer task, so one slow tab never delays the others
-and a broadcast is a few ``put_nowait`` calls.
+own bounded outbox and writer task, so one slow tab never delays the others
+and a broadcast is one list append per tab.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ THREAD_LIMIT = 1000
 SCAN_LIMIT = 5000
 SEND_QUEUE = 256
 EARLY_LIMIT = 1000
-BATCH_LIMIT = 64
 _STATUS_TEXT = {"running": "working…", "cancelled": "cancelled"}
 _FINISHED = (msg.DONE, msg.FAILED, msg.CANCELLED)
 
@@ -55,43 +54,51 @@ class Thread:
 
 @dataclass(eq=False)
 class Tab:
-    """One browser tab: its socket, who it speaks as, the thread it watches."""
+    """One browser tab: its socket, who it speaks as, the thread it watches, and what is waiting to go out.
+
+    Sending appends to a plain list and wakes the tab's writer: a broadcast to a busy thread
+    is one append per tab.  Whatever piled up while the loop was busy leaves as one
+    ``batch`` frame, so a burst costs each tab one write, not dozens.
+    """
 
     ws: web.WebSocketResponse
     moderator: bool
     name: str = ""
     member_id: str = ""
     thread: str = ""
-    queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(SEND_QUEUE))
+    _out: list[str] = field(default_factory=list)
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _closing: bool = False
 
     def send(self, event: dict[str, Any] | str) -> None:
         """Queue an event (a dict, or JSON already encoded once for a whole thread)."""
-        try:
-            self.queue.put_nowait(event if isinstance(event, str) else encode(event))
-        except asyncio.QueueFull:  # a tab this far behind reloads its history when it reconnects
+        if self._closing:
+            return
+        if len(self._out) >= SEND_QUEUE:  # this far behind, the tab reloads its history when it reconnects
             log.warning("studio tab too slow; closing it", extra={"member": self.member_id})
-            self.queue = asyncio.Queue(1)
-            self.queue.put_nowait(None)
+            self._out.clear()
+            self.close()
+            return
+        self._out.append(event if isinstance(event, str) else encode(event))
+        self._wake.set()
+
+    def close(self) -> None:
+        self._closing = True
+        self._wake.set()
 
     async def pump(self) -> None:
-        """Write queued events until told to stop (None) or the socket closes.
-
-        Events that piled up while the loop was busy (a burst of commands in a big
-        thread) go out as one ``batch`` frame: one write instead of dozens.
-        """
+        """Write what is queued, one frame per wake-up, until the tab closes."""
         while True:
-            texts = [await self.queue.get()]
-            while not self.queue.empty() and len(texts) < BATCH_LIMIT and texts[-1] is not None:
-                texts.append(self.queue.get_nowait())
-            stop = texts[-1] is None
-            texts = [t for t in texts if t is not None]
+            await self._wake.wait()
+            self._wake.clear()
+            texts, self._out = self._out, []
             if texts and not self.ws.closed:
                 frame = texts[0] if len(texts) == 1 else '{"type":"batch","events":[' + ",".join(texts) + "]}"
                 try:
                     await self.ws.send_str(frame)
                 except (ConnectionError, RuntimeError):
                     break
-            if stop or self.ws.closed:
+            if self._closing or self.ws.closed:
                 break
         if not self.ws.closed:
             with contextlib.suppress(Exception):
@@ -172,8 +179,7 @@ class Hub:
 
     def remove(self, tab: Tab) -> None:
         self.tabs.discard(tab)
-        with contextlib.suppress(asyncio.QueueFull):
-            tab.queue.put_nowait(None)
+        tab.close()
 
     def to_thread(self, tid: str, event: dict[str, Any], only: str | None = None) -> None:
         text: str | None = None  # encoded once, however many tabs watch the thread

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 async def help_handler(jam: Jamroom, parsed: Parsed, origin: Origin) -> Reply:
-    return Reply(help_text(parsed.values.get("command")), private=True)
+    return Reply(help_text(parsed.values.get("command"), jam.catalog), private=True)
 
 
 async def cancel_handler(jam: Jamroom, parsed: Parsed, origin: Origin) -> Reply:

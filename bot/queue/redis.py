@@ -67,7 +67,8 @@ class RedisQueue(JobQueue):
         self._redis = self._client(op_timeout, retries=1)
         self._block = self._client(self.poll + op_timeout + 1.0, retries=0)
         self._scripts = {name: self._redis.register_script(src) for name, src in _SCRIPTS.items()}
-        self._held: dict[str, str] = {}
+        #: Jobs this process took and has not finished: id -> (worker name, the task that took it).
+        self._held: dict[str, tuple[str, asyncio.Task[Any] | None]] = {}
         self._keeper: asyncio.Task[None] | None = None
 
     @classmethod
@@ -143,7 +144,7 @@ class RedisQueue(JobQueue):
                 if isinstance(got, list):
                     job = Job.from_dict(json.loads(got[1]))
                     job.attempts = int(got[2])
-                    self._held[job.id] = who
+                    self._held[job.id] = (who, asyncio.current_task())
                     return job
                 wait = self.poll if got < 0 else min(self.poll, max(got / 1000 + 0.002, 0.01))
                 await self._block.blpop([self.key("wake")], timeout=round(wait, 3))
@@ -218,6 +219,7 @@ class RedisQueue(JobQueue):
         """Extend the leases of every job this process holds, so long jobs are never reclaimed."""
         while True:
             await asyncio.sleep(self.claim_idle / 3)
+            self._drop_orphans()
             if not self._held:
                 continue
             try:
@@ -225,10 +227,19 @@ class RedisQueue(JobQueue):
             except (RedisError, OSError) as exc:
                 log.warning("could not extend job leases", extra={"error": str(exc), "jobs": len(self._held)})
 
+    def _drop_orphans(self) -> None:
+        """A consumer task that died of an error never finishes its job: stop renewing that lease, so
+        another worker takes the job after ``claim_idle`` (cancelled tasks' jobs are handed back by close)."""
+        for job_id, (who, task) in list(self._held.items()):
+            if task is not None and task.done() and not task.cancelled() and task.exception() is not None:
+                log.warning("a consumer died holding a job; its lease will lapse", extra={"job": job_id,
+                                                                                          "worker": who})
+                del self._held[job_id]
+
     async def _hand_back(self) -> None:
         """On shutdown, put this process's unfinished jobs back at the front (no attempt spent)."""
         by_worker: dict[str, list[str]] = {}
-        for job_id, who in self._held.items():
+        for job_id, (who, _) in self._held.items():
             by_worker.setdefault(who, []).append(job_id)
         self._held.clear()
         for who, ids in by_worker.items():

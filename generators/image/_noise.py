@@ -57,7 +57,7 @@ def resize(field: np.ndarray, width: int, height: int, smooth: bool = True) -> n
         return field.astype(F32, copy=False)
     method = Image.Resampling.BICUBIC if smooth else Image.Resampling.NEAREST
     img = Image.fromarray(np.ascontiguousarray(field, dtype=F32), mode="F")
-    return np.asarray(img.resize((width, height), method), dtype=F32)
+    return np.array(img.resize((width, height), method), dtype=F32)  # a writable copy
 
 
 def fbm(dice: Dice, canvas: Canvas, cells: float = 3.0, octaves: int = 5, gain: float = 0.5) -> np.ndarray:

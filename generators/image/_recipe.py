@@ -161,8 +161,14 @@ def render(recipe: Recipe, width: int, height: int, tone_override: np.ndarray | 
         ctx = Ctx(canvas, dice.child("second:" + recipe.second), palette, scene, tone, tone_at)
         other = RENDERERS[recipe.second](ctx)
         mask = _merge_mask(dice.child("merge"), canvas)[..., None]
-        picture = picture * (1.0 - mask) + other * mask
-    return (np.clip(picture, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+        other -= picture
+        other *= mask
+        picture = picture + other
+    picture = np.asarray(picture, dtype=F32)
+    np.clip(picture, 0.0, 1.0, out=picture)
+    picture *= 255.0
+    picture += 0.5
+    return picture.astype(np.uint8)
 
 
 def _merge_mask(dice: Dice, canvas: Canvas) -> np.ndarray:

@@ -8,6 +8,7 @@ import itertools
 import pytest
 from test_image_support import (
     as_inputs,
+    cell_picture,
     cells,
     distance,
     dominant_hue,
@@ -15,6 +16,7 @@ from test_image_support import (
     pixels,
     shrink,
     sketch,
+    sketch_once,
     spec,
     ssim,
     thumb,
@@ -35,10 +37,10 @@ CELLS_DIFFER = 0.03
 
 @pytest.mark.parametrize("style", STYLES)
 def test_the_four_cells_of_a_grid_differ_clearly(style):
-    for prompt in (KOI, "neon city in the rain"):
-        grid = cells(pixels(sketch(prompt, 21, style=style)))
-        for a, b in itertools.combinations(grid, 2):
-            assert distance(a, b) > CELLS_DIFFER
+    prompt = (KOI, "neon city in the rain", "a quiet field")[STYLES.index(style) % 3]
+    grid = cells(pixels(sketch_once(prompt, 21, style)))
+    for a, b in itertools.combinations(grid, 2):
+        assert distance(a, b) > CELLS_DIFFER
 
 
 # Variations nudge every random choice of their cell (subtle 0.15, strong 0.3 in Gaussian
@@ -49,7 +51,7 @@ def test_the_four_cells_of_a_grid_differ_clearly(style):
 @pytest.mark.parametrize("style", STYLES)
 @pytest.mark.parametrize("amount", ["subtle", "strong"])
 def test_variations_stay_closer_to_their_cell_than_to_its_siblings(style, amount):
-    parent = sketch("sea and mountains at sunset", 5, style=style)
+    parent = sketch_once("sea and mountains at sunset", 5, style)
     grid = [thumb(c, 16) for c in cells(pixels(parent))]
     pick = 2
     varied = VaryGenerator().generate(spec(pick=pick, amount=amount), as_inputs(parent, seed=5), 77)
@@ -65,14 +67,14 @@ def _red(hue: float) -> bool:
 
 def test_crimson_steers_the_dominant_hue_to_red():
     """≥ 90 % of seeds; with style auto the seeds also cover the styles (measured: 48/48 red)."""
-    hits = [_red(dominant_hue(pixels(sketch(KOI, seed)))) for seed in range(20)]
-    assert sum(hits) >= 18, hits
+    hits = [_red(dominant_hue(pixels(sketch(KOI, seed)))) for seed in range(10)]
+    assert sum(hits) >= 9, hits
 
 
 @pytest.mark.parametrize(("word", "low", "high"), [("emerald", 100, 180), ("cobalt", 200, 250)])
 def test_other_colour_words_steer_hue_too(word, low, high):
-    hues = [dominant_hue(pixels(sketch(f"{word} forest at night", seed, style=style)))
-            for seed, style in zip(range(8), STYLES, strict=True)]
+    hues = [dominant_hue(cell_picture(f"{word} forest at night", seed, style, size=256))
+            for seed, style in enumerate(STYLES)]
     assert sum(low <= h <= high for h in hues) >= 7, hues
 
 
@@ -80,7 +82,7 @@ def test_other_colour_words_steer_hue_too(word, low, high):
 # below 0.5; measured max 0.34 (contour vs Bauhaus) over 15 prompt × seed pairs.
 @pytest.mark.parametrize("prompt", [KOI, "misty forest at dawn with birds"])
 def test_every_pair_of_styles_differs_in_structure(prompt):
-    pictures = {style: grey(cells(pixels(sketch(prompt, 3, style=style)))[0]) for style in STYLES}
+    pictures = {style: grey(cell_picture(prompt, 3, style)) for style in STYLES}
     for a, b in itertools.combinations(STYLES, 2):
         assert ssim(pictures[a], pictures[b]) < 0.5, (a, b)
 
@@ -90,10 +92,10 @@ def test_every_pair_of_styles_differs_in_structure(prompt):
 # dots near the pixel size of a small cell), most styles ≥ 0.9.
 @pytest.mark.parametrize("style", STYLES)
 def test_an_upscale_shrunk_to_its_cell_matches_the_cell(style):
-    for ar in ("1:1", ARS[1 + STYLES.index(style) % 4]):
-        parent = sketch(KOI, 9, style=style, ar=ar)
-        cell = cells(pixels(parent))[2]
-        big = pixels(UpscaleGenerator().generate(spec(pick=3), as_inputs(parent, seed=9), 10))
-        assert max(big.shape[:2]) == 2048
-        small = shrink(big, cell.shape[1], cell.shape[0])
-        assert ssim(grey(cell), grey(small)) >= 0.8, ar
+    ar = ARS[STYLES.index(style) % len(ARS)]  # every aspect ratio, some twice
+    parent = sketch_once(KOI, 9, style, ar)
+    cell = cells(pixels(parent))[2]
+    big = pixels(UpscaleGenerator().generate(spec(pick=3), as_inputs(parent, seed=9), 10))
+    assert max(big.shape[:2]) == 2048
+    small = shrink(big, cell.shape[1], cell.shape[0])
+    assert ssim(grey(cell), grey(small)) >= 0.8

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Mapping
 from typing import Any
@@ -102,3 +103,19 @@ def dominant_hue(rgb: np.ndarray) -> float:
     hist, edges = np.histogram(hsv[..., 0].ravel() * 360.0, bins=36, range=(0, 360), weights=weight.ravel())
     k = int(np.argmax(hist))
     return float((edges[k] + edges[k + 1]) / 2)
+
+
+@functools.lru_cache(maxsize=64)
+def sketch_once(prompt: str, seed: int, style: str = "auto", ar: str = "1:1") -> Result:
+    """A sketch made once per test session (several tests judge the same grid)."""
+    return sketch(prompt, seed, style=style, ar=ar)
+
+
+def cell_picture(prompt: str, seed: int, style: str, index: int = 0, size: int = 512) -> np.ndarray:
+    """One cell of a /sketch grid drawn alone (cheaper than the grid when one cell is judged)."""
+    from generators.image._plan import sketch_recipes
+    from generators.image._recipe import render, size_for
+
+    recipes, _ = sketch_recipes({"prompt": prompt, "style": style}, seed)
+    width, height = size_for(recipes[index].ar, size)
+    return render(recipes[index], width, height)

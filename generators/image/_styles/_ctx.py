@@ -38,8 +38,14 @@ class Ctx:
         return resize(small, self.canvas.width, self.canvas.height)
 
     def mix(self, a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """``a`` where t is 0, ``b`` where t is 1; float32 throughout (a 2048 px float64 RGB
+        temporary costs 100 MB)."""
+        t = t.astype(F32, copy=False)
         t3 = t[..., None] if t.ndim == 2 else t
-        return (a * (1.0 - t3) + b * t3).astype(F32, copy=False)
+        out = np.subtract(b, a, dtype=F32)
+        out *= t3
+        out += a
+        return out
 
     def paper(self, whiteness: float = 0.75) -> np.ndarray:
         """A light ground tinted by the palette's lightest colour."""

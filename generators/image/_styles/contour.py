@@ -15,17 +15,33 @@ INDEX_EVERY = 5
 def render(ctx: Ctx) -> np.ndarray:
     c = ctx.canvas
     d = ctx.dice
-    terrain = normalise(fbm(d.child("terrain"), c, cells=d.real(1.5, 2.5), octaves=5, gain=0.5))
-    height = 0.6 * ctx.soft_tone(0.012) + 0.4 * terrain
-    f = (height * LEVELS).astype(F32)
-    band = np.floor(f) / LEVELS
-    paper = ctx.paper(0.55)
-    fill = ctx.mix(paper, ctx.palette.ramp(np.clip(band * 0.8 + 0.2, 0, 1)), np.full(c.shape, 0.55, F32))
+    # Arrays are dropped as soon as they are used: a 2048 px upscale holds 16 MB per plane.
+    f = normalise(fbm(d.child("terrain"), c, cells=d.real(1.5, 2.5), octaves=5, gain=0.5))
+    f *= F32(0.4 * LEVELS)
+    f += ctx.soft_tone(0.012) * F32(0.6 * LEVELS)
+    band = np.floor(f)
+    band *= F32(0.8 / LEVELS)
+    band += F32(0.2)
+    fill = ctx.palette.ramp(band)
+    del band
+    paper = ctx.paper(0.55)[0, 0]
+    fill *= F32(0.55)
+    fill += paper * F32(0.45)
     gy, gx = np.gradient(f)
-    slope = np.hypot(gx, gy) + 1e-6
-    dist = np.abs(f - np.round(f)) / slope  # distance to the nearest isoline, in pixels
-    level = np.round(f).astype(np.int32)
-    width = np.where(level % INDEX_EVERY == 0, 2.2, 1.0) * max(0.8, c.px(LINE))
-    alpha = np.clip(width / 2 + 0.5 - dist, 0.0, 1.0)
-    ink = ctx.palette.colour(0) * 0.7
-    return np.clip(ctx.mix(fill, np.broadcast_to(ink, fill.shape), alpha), 0.0, 1.0)
+    slope = np.hypot(gx, gy)
+    del gx, gy
+    slope += F32(1e-6)
+    nearest = np.round(f)
+    dist = np.abs(f - nearest)
+    dist /= slope  # distance to the nearest isoline, in pixels
+    del slope, f
+    index = (nearest.astype(np.int32) % INDEX_EVERY) == 0
+    del nearest
+    width = F32(max(0.8, c.px(LINE)))
+    alpha = np.where(index, F32(2.2) * width, width)
+    alpha *= F32(0.5)
+    alpha += F32(0.5)
+    alpha -= dist
+    np.clip(alpha, 0.0, 1.0, out=alpha)
+    ink = (ctx.palette.colour(0) * 0.7).astype(F32)
+    return ctx.mix(fill, np.broadcast_to(ink, fill.shape), alpha)

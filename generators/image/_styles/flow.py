@@ -59,7 +59,7 @@ def render(ctx: Ctx) -> np.ndarray:
     colours = ctx.palette.ramp(np.clip(start_tone * 0.8 + 0.2 + shade, 0, 1))
     background = ctx.palette.ramp(np.clip(ctx.tone * 0.45, 0, 1)) * 0.55
     # Small renders draw at a multiple of their size and shrink, so thin strokes keep their weight.
-    ss = max(1, min(4, round(6.0 / max(c.px(WIDTH), 1e-6))))
+    ss = 2 if c.px(WIDTH) < 3.0 else 1
     img = Image.fromarray((np.clip(background, 0, 1) * 255).astype(np.uint8), "RGB")
     if ss > 1:
         img = img.resize((c.width * ss, c.height * ss), Image.Resampling.BILINEAR)
@@ -71,7 +71,7 @@ def render(ctx: Ctx) -> np.ndarray:
         n = max(2, int(STEPS * length[p]))
         pts = (path[:n, :, p] * scale[:, 0]).ravel().tolist()
         rgb = tuple(int(v * 255) for v in colours[p])
-        draw.line(pts, fill=rgb, width=width, joint="curve" if width > 2 else None)
+        draw.line(pts, fill=rgb, width=width)
     if ss > 1:
         img = img.resize((c.width, c.height), Image.Resampling.BOX)
     return np.asarray(img, dtype=F32) / 255.0

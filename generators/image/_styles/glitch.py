@@ -53,4 +53,6 @@ def render(ctx: Ctx) -> np.ndarray:
     rows = np.arange(c.height, dtype=F32) + 0.5
     scan = 1.0 - 0.08 * (1.0 + np.sin(rows / period * 2 * np.pi))
     static = grain(d.child("static"), c, 0.004)[..., None] * 0.05
-    return np.clip(out * scan[:, None, None] + static, 0.0, 1.0).astype(F32)
+    out *= scan[:, None, None]
+    out += static
+    return out

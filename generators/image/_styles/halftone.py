@@ -14,14 +14,24 @@ PITCH = 0.02  # dot spacing, short-side units
 
 def _screen(x: np.ndarray, y: np.ndarray, coverage: np.ndarray, angle: float, pitch_px: float) -> np.ndarray:
     """Ink amount 0..1 of a dot screen at ``angle`` whose dots grow with ``coverage``."""
-    ca, sa = math.cos(angle), math.sin(angle)
-    u = (x * ca + y * sa) / pitch_px
-    v = (-x * sa + y * ca) / pitch_px
-    du = u - np.floor(u) - 0.5
-    dv = v - np.floor(v) - 0.5
-    dist = np.sqrt(du * du + dv * dv) * pitch_px
-    radius = np.sqrt(np.clip(coverage, 0, 1)) * pitch_px * 0.72
-    return np.clip(radius - dist + 0.5, 0.0, 1.0)
+    ca, sa = F32(math.cos(angle) / pitch_px), F32(math.sin(angle) / pitch_px)
+    u = x * ca + y * sa
+    u -= np.floor(u)
+    u -= F32(0.5)
+    v = y * ca - x * sa
+    v -= np.floor(v)
+    v -= F32(0.5)
+    u *= u
+    v *= v
+    u += v
+    del v
+    np.sqrt(u, out=u)
+    u *= F32(-pitch_px)  # minus the distance to the dot centre, in pixels
+    radius = np.sqrt(np.clip(coverage, 0, 1))
+    radius *= F32(pitch_px * 0.72)
+    u += radius
+    u += F32(0.5)
+    return np.clip(u, 0.0, 1.0, out=u)
 
 
 def render(ctx: Ctx) -> np.ndarray:
@@ -45,6 +55,10 @@ def render(ctx: Ctx) -> np.ndarray:
     steps = [(k + 0.5) / n - 0.5 for k in range(n)]
     offsets = [(ox, oy) for ox in steps for oy in steps]
     for colour, coverage, angle in inks:
-        ink = sum(_screen(x + ox, y + oy, coverage, angle, pitch) for ox, oy in offsets) / len(offsets)
-        img *= 1.0 - ink[..., None] * (1.0 - colour)
-    return np.clip(img, 0.0, 1.0).astype(F32)
+        ink = _screen(x + offsets[0][0], y + offsets[0][1], coverage, angle, pitch)
+        for ox, oy in offsets[1:]:
+            ink += _screen(x + ox, y + oy, coverage, angle, pitch)
+        ink *= F32(1.0 / len(offsets))
+        for ch in range(3):
+            img[..., ch] *= 1.0 - ink * F32(1.0 - colour[ch])
+    return img

@@ -29,6 +29,7 @@ def render(ctx: Ctx) -> np.ndarray:
     ci = np.clip((cand[:, 0] / sx * c.width).astype(int), 0, c.width - 1)
     cj = np.clip((cand[:, 1] / sy * c.height).astype(int), 0, c.height - 1)
     keep = d.uniform(0, 1, TILES) < np.clip(edge[cj, ci] * 0.5, 0.0, 0.9)
+    del gx, gy, edge
     pts = np.concatenate([pts, cand[keep]])
     scale = min(1.0, WORK_SHORT / c.short)
     work = Canvas(max(2, round(c.width * scale)), max(2, round(c.height * scale)), c.aspect)
@@ -44,15 +45,21 @@ def render(ctx: Ctx) -> np.ndarray:
         near = resize(near, c.width, c.height)
         label = resize(label, c.width, c.height, smooth=False)
     label = label.astype(np.int32)
+    del dist, idx, grid
     # Tile colour: the scene's tone at the tile's centre, nudged per tile.
     px = np.clip((pts[:, 0] / sx * c.width).astype(int), 0, c.width - 1)
     py = np.clip((pts[:, 1] / sy * c.height).astype(int), 0, c.height - 1)
     tile_tone = np.clip(soft[py, px] + d.uniform(-0.12, 0.12, len(pts)), 0, 1)
     tile_rgb = ctx.palette.ramp(tile_tone.astype(F32))
+    del soft
     img = tile_rgb[label]
+    del label
     shine = 1.12 - 0.35 * smoothstep(0.0, 0.06, near)
-    img = img * shine[..., None]
+    del near
+    img *= shine[..., None]
+    del shine
     # d2 - d1 grows about twice as fast as the distance to the edge: one pixel is 2/short of it.
     lead = np.clip((gap - GROUT) * c.short / 2.0 + 0.5, 0.0, 1.0)
+    del gap
     ink = ctx.palette.colour(0) * 0.35
-    return np.clip(ctx.mix(np.broadcast_to(ink, img.shape), img, lead), 0.0, 1.0)
+    return ctx.mix(np.broadcast_to(ink, img.shape), img, lead)

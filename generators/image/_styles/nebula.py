@@ -30,16 +30,20 @@ def render(ctx: Ctx) -> np.ndarray:
     d = ctx.dice
     scale = min(1.0, WORK_SHORT / c.short)
     work = Canvas(max(2, round(c.width * scale)), max(2, round(c.height * scale)), c.aspect)
-    gas = resize(_gas(ctx, work), c.width, c.height)
+    density = resize(_gas(ctx, work), c.width, c.height)
+    density *= ctx.soft_tone(0.02) * F32(0.9) + F32(0.35)
+    density -= F32(0.12)
+    np.clip(density, 0, 1, out=density)
     dust = resize(normalise(fbm(d.child("dust"), work, cells=3.0, octaves=5)), c.width, c.height)
-    glow = ctx.soft_tone(0.02)
-    density = np.clip(gas * (0.35 + 0.9 * glow) - 0.12, 0, 1)
     density *= 1.0 - 0.75 * smoothstep(0.55, 0.85, dust)
+    del dust
     density *= 1.0 + 0.12 * grain(d.child("fine"), c, 0.004)
-    colour = ctx.palette.ramp(np.clip(density * 1.15, 0, 1))
-    emission = (density**1.4 * 1.5)[..., None]
-    night = ctx.palette.colour(0) * 0.25
-    img = night + colour * emission
+    img = ctx.palette.ramp(np.clip(density * 1.15, 0, 1))
+    emission = density**1.4
+    emission *= F32(1.5)
+    img *= emission[..., None]
+    del emission, density
+    img += (ctx.palette.colour(0) * 0.25).astype(F32)
     stars = Image.new("F", (c.width, c.height), 0.0)
     draw = ImageDraw.Draw(stars)
     sd = d.child("stars", damp=TEXTURE)
@@ -51,5 +55,7 @@ def render(ctx: Ctx) -> np.ndarray:
         draw.ellipse((x * c.width - rp, y * c.height - rp, x * c.width + rp, y * c.height + rp), fill=float(b))
     star = np.asarray(stars, dtype=F32)
     star = np.maximum(star, blur(star, c.px(0.004)) * 2.5)
-    img = img + star[..., None] * (0.6 + 0.4 * ctx.palette.colour(-1))
-    return np.clip(img, 0.0, 1.0).astype(F32)
+    tint = (0.6 + 0.4 * ctx.palette.colour(-1)).astype(F32)
+    for ch in range(3):
+        img[..., ch] += star * tint[ch]
+    return img

@@ -1,6 +1,6 @@
 """Discord benchmark: INTERACTION_CREATE dispatch -> defer callback at the fake, for a burst.
 
-    python bench/discord.py [--burst 50] [--rounds 3]
+    python bench/discord_bench.py [--burst 50] [--rounds 3]
 
 Runs the real discord.py client against the loopback fake from tests/fake_discord.py,
 sends ``--burst`` slash commands at once (each from its own member) and prints the
