@@ -2,7 +2,7 @@
 2048 px, each including PNG encoding with provenance; then peak RSS.
 
 Run: ``python -m bench.images [--runs 5] [--styles flow,nebula]``; add ``--gallery DIR`` to
-also write one sample grid and one upscale per style (the gallery in docs/gallery/).  Prints
+also write one sample grid per style (``--runs 0 --gallery docs/gallery`` makes only the gallery).  Prints
 figures for docs/performance.md; asserts nothing.  Targets (issue 5): grid p50 < 1.0 s, upscale
 p50 < 2.5 s on one core, RSS < 500 MB.
 """
@@ -85,7 +85,7 @@ def main() -> None:
     sketcher, varier = SketchGenerator(), VaryGenerator()
     print(f"image bench: {args.runs} runs per figure, prompt {PROMPT!r}, OMP_NUM_THREADS="
           f"{os.environ['OMP_NUM_THREADS']}")
-    for style in styles:
+    for style in styles if args.runs > 0 else ():
         grid_times, grid = _timed(lambda s=style: sketcher.generate(_spec(prompt=PROMPT, style=s), [], 1), args.runs)
         vary_times, _ = _timed(lambda g=grid: varier.generate(_spec(pick=2), _inputs(g, "image.sketch", 1), 3),
                                args.runs)
@@ -102,10 +102,9 @@ def main() -> None:
         args.gallery.mkdir(parents=True, exist_ok=True)
         for style in styles:
             grid = sketcher.generate(_spec(prompt=GALLERY_PROMPTS[style], style=style), [], 7)
-            up = UpscaleGenerator().generate(_spec(pick=1), _inputs(grid, "image.sketch", 7), 8)
-            (args.gallery / f"{style}-grid.png").write_bytes(grid.outputs[0].data)
-            (args.gallery / f"{style}-upscale.png").write_bytes(up.outputs[0].data)
-            print(f"gallery: {style}: {GALLERY_PROMPTS[style]!r} -> {style}-grid.png, {style}-upscale.png")
+            (args.gallery / f"{style}.png").write_bytes(grid.outputs[0].data)
+            print(f"gallery: {args.gallery / f'{style}.png'}  /sketch prompt:{GALLERY_PROMPTS[style]!r} "
+                  f"style:{style} seed:7")
 
 
 if __name__ == "__main__":

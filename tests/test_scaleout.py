@@ -270,11 +270,12 @@ async def test_jobs_cli_and_a_jamroom_worker_process(tmp_path, cli):
         jam = make_jam(tmp_path / "adapter", server.url, "jamroom", None)
         await jam.start(workers=False)
         sketch = await jam.submit_text("/sketch neon koi seed:7", origin("bob", "cli-2"))
-        await until(lambda: queue.stats(), lambda stats: stats["done"] >= 2)
+        await until(lambda: queue.stats(), lambda stats: stats["done"] + stats["failed"] >= 3)
         code, out, err = await cli(env, "jobs", "stats", "--json")
-        assert code == 0 and '"done": 2' in out, out + err
         kill_group(worker, signal.SIGTERM)
-        assert worker.returncode == 0, worker.stderr.read()
+        logs = worker.stderr.read()
+        assert code == 0 and '"done": 2' in out, f"{out}{err}{await queue.failed()}\n{logs}"
+        assert worker.returncode == 0, logs
         ledger = await Ledger(f"sqlite+aiosqlite:///{tmp_path / 'worker' / 'ledger.sqlite3'}").open()
         try:
             [art] = [a for a in await ledger.artifacts() if a.job_id == sketch.job_id]

@@ -45,6 +45,13 @@ class Tab:
                 event = await self.ws.receive_json()
                 self.seen.extend(event["events"] if event["type"] == "batch" else [event])
 
+    async def find(self, match: Callable[[dict[str, Any]], bool], timeout: float = WAIT) -> dict[str, Any]:
+        """Like :meth:`next`, but also looks at events already passed over."""
+        for event in self.seen[: self._cursor]:
+            if match(event):
+                return event
+        return await self.next(match, timeout)
+
     async def hello(self, name: str, thread: str | None = None) -> dict[str, Any]:
         await self.ws.send_json({"type": "hello", "name": name, "thread": thread})
         return await self.next(lambda e: e["type"] == "welcome")
@@ -393,3 +400,37 @@ async def test_moderator_watches_other_platforms_threads_read_only(studio):
     assert error["event"] == refused and "only shows it" in error["text"]
     await ann.ws.send_json({"type": "join", "thread": "x-000000000000"})
     assert "not in the ledger" in (await ann.next(lambda e: e["type"] == "error"))["text"]
+
+
+async def test_an_answer_with_a_file_links_it(studio):
+    _, client, open_tab, _ = studio
+    ann, _ = await open_tab("Ann")
+    made = await ann.command(await ann.send("/echo for the record"))
+    await ann.message("result", job_id=made["job_id"])
+    answer = await ann.command(await ann.send("/credits format:csv"))
+    assert answer["status"]["state"] == "answered"
+    [attached] = answer["attachments"]
+    assert attached["name"] == "credits.csv" and attached["mime"] == "text/csv"
+    response = await client.get(attached["url"])
+    assert response.status == 200 and "attachment" in response.headers["Content-Disposition"]
+    assert "Ann" in await response.text()
+    assert (await client.get("/studio/blob/" + "0" * 64 + "/x.csv")).status == 404
+
+
+async def test_a_removed_result_leaves_every_tab_and_its_permalink(studio):
+    _, client, open_tab, _ = studio
+    ann, welcome = await open_tab("Ann")
+    bob, _ = await open_tab("Bob", welcome["thread"])
+    made = await ann.command(await ann.send("/echo take this back"))
+    result = await bob.message("result", job_id=made["job_id"])
+    art = result["artifact"]["id"]
+    assert result["id"] == f"r-{art}"
+    answer = await ann.command(await ann.send(f"/remove {art}"))
+    assert answer["status"]["text"].startswith(f"removed {art}") and "by hand" not in answer["status"]["text"]
+    for tab in (ann, bob):
+        gone = await tab.find(lambda e: e["type"] == "retract")
+        assert gone["ids"] == [f"r-{art}", f"h-{art}"]
+    _, again = await open_tab("Cy", welcome["thread"])
+    assert not any(m["kind"] == "result" for m in again["messages"])
+    assert (await client.get(f"/a/{art}")).status == 410
+    assert (await client.get(result["artifact"]["files"][0]["url"])).status == 410

@@ -148,7 +148,7 @@ async def test_results_from_a_separate_worker_reach_the_tabs(tmp_path):
                     break
             delivery = _delivery("jam-relay")
             await relay.progress(delivery.origin, "j1", "running", "working…")
-            assert await relay.deliver(delivery, {}) == "relay:j1"
+            assert await relay.deliver(delivery, {}) == "r-a1"
             seen = []
             async with asyncio.timeout(10):
                 while not any(e["type"] == "message" and e["message"]["kind"] == "result" for e in seen):
@@ -205,3 +205,18 @@ async def test_a_tab_too_far_behind_is_closed_and_a_burst_is_one_frame():
         behind.send({"type": "status", "n": i})
     await asyncio.wait_for(behind.pump(), 5)
     assert behind.ws.frames == [] and behind.ws.closed
+
+
+def test_same_origin_accepts_the_public_url_behind_a_proxy():
+    from aiohttp.test_utils import make_mocked_request
+
+    def request(origin: str | None) -> object:
+        headers = {"Host": "127.0.0.1:8080", **({"Origin": origin} if origin else {})}
+        return make_mocked_request("GET", "/studio/ws", headers=headers)
+
+    plain = Access.from_settings("127.0.0.1", None)
+    proxied = Access.from_settings("127.0.0.1", None, "https://jam.example.org")
+    assert plain.same_origin(request(None)) and plain.same_origin(request("http://127.0.0.1:8080"))
+    assert not plain.same_origin(request("https://jam.example.org")) and not plain.same_origin(request("null"))
+    assert proxied.same_origin(request("https://jam.example.org"))
+    assert not proxied.same_origin(request("https://evil.example"))

@@ -35,10 +35,12 @@ def is_loopback(host: str) -> bool:
 class Access:
     local: bool
     token: str | None
+    #: The host of JAMROOM_PUBLIC_URL: behind a reverse proxy, pages come from there.
+    public_host: str = ""
 
     @classmethod
-    def from_settings(cls, host: str, token: str | None) -> Access:
-        return cls(local=is_loopback(host), token=token or None)
+    def from_settings(cls, host: str, token: str | None, public_url: str | None = None) -> Access:
+        return cls(local=is_loopback(host), token=token or None, public_host=urlsplit(public_url or "").netloc.lower())
 
     @property
     def enabled(self) -> bool:
@@ -60,13 +62,13 @@ class Access:
     def is_moderator(self, request: web.Request) -> bool:
         return self.allows(request)
 
-    @staticmethod
-    def same_origin(request: web.Request) -> bool:
+    def same_origin(self, request: web.Request) -> bool:
         """True unless a browser says the request comes from another site's page."""
         origin = request.headers.get("Origin")
         if not origin or origin == "null":
             return origin is None
-        return urlsplit(origin).netloc.lower() == request.host.lower()
+        netloc = urlsplit(origin).netloc.lower()
+        return netloc == request.host.lower() or (bool(self.public_host) and netloc == self.public_host)
 
     def remember(self, request: web.Request, response: web.StreamResponse) -> None:
         """After a ``?token=`` visit, keep the token in a cookie so links and the socket work."""

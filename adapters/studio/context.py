@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from bot.runtime import Jamroom
 
 
+BLOB_LIMIT = 1000
+
+
 @dataclass
 class Studio:
     jam: Jamroom
@@ -23,12 +26,18 @@ class Studio:
     access: Access
     community: Community
     shelf: Shelf = field(default_factory=Shelf)
-    #: Files that came with an answer (a /credits export): sha256 -> (name, mime).
+    #: Files that came with an answer (a /credits export): sha256 -> (name, mime), the newest kept.
     blobs: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def keep_blob(self, digest: str, name: str, mime: str) -> None:
+        self.blobs.pop(digest, None)
+        self.blobs[digest] = (name, mime)
+        while len(self.blobs) > BLOB_LIMIT:
+            self.blobs.pop(next(iter(self.blobs)))
 
     @classmethod
     def for_jam(cls, jam: Jamroom, hub: Hub | None = None) -> Studio:
-        access = Access.from_settings(jam.settings.host, jam.settings.studio_token)
+        access = Access.from_settings(jam.settings.host, jam.settings.studio_token, jam.settings.public_url)
         return cls(jam, hub or Hub(jam), access, Community(jam))
 
 

@@ -23,6 +23,7 @@ from aiohttp import web
 
 from adapters.studio import messages as msg
 from adapters.studio.members import CHANNEL, PLATFORM, WORKSPACE, thread_key, thread_of
+from bot.handlers.moderation import removed_ids
 from bot.models import Delivery, Origin
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ class Hub:
     def append(self, message: dict[str, Any]) -> dict[str, Any]:
         tid = message["thread"]
         thread = self.thread(tid)
-        message["id"] = f"m{next(self._ids)}"
+        message.setdefault("id", f"m{next(self._ids)}")
         log_ = self.logs.setdefault(tid, deque(maxlen=LOG_LIMIT))
         if len(log_) == log_.maxlen:
             self._forget(log_[0])
@@ -224,6 +225,14 @@ class Hub:
                 del index[old["job_id"]]
         if old.get("event") and self._by_event.get(old["event"]) is old:
             del self._by_event[old["event"]]
+
+    def _drop(self, tid: str, message_id: str) -> dict[str, Any] | None:
+        log_ = self.logs.get(tid, deque())
+        found = next((m for m in log_ if m["id"] == message_id), None)
+        if found is not None:
+            log_.remove(found)
+            self._forget(found)
+        return found
 
     def seen_event(self, event: str) -> dict[str, Any] | None:
         return self._by_event.get(event)
@@ -252,8 +261,9 @@ class Hub:
         artifacts = await self.jam.ledger.artifacts(thread=thread_key(tid), newest_first=True, limit=HISTORY_LIMIT)
         if artifacts:
             policy = await self.jam.labels.policy(self.origin(tid))
+            gone = await removed_ids(self.jam.ledger)
             for artifact in artifacts:
-                if artifact.id not in shown:
+                if artifact.id not in shown and artifact.id not in gone:
                     label = policy.render(artifact.generator, artifact.version)
                     older.append(msg.history_message(tid, artifact, self.jam.catalog, label))
         merged = sorted(older + live, key=lambda m: m["ts"])
@@ -280,3 +290,12 @@ class Hub:
         else:
             self.set_status(tid, delivery.job_id, msg.FAILED, "failed")
         return posted["id"]
+
+    async def retract(self, origin: Origin, ref: str) -> None:
+        """A removed result (moderation's /remove) leaves the log and every open tab."""
+        ids = [ref]
+        if ref.startswith("r-"):
+            ids.append(msg.history_id(ref[2:]))
+        for tid in {origin.thread, *(m["thread"] for m in self._results.values() if m["id"] == ref)}:
+            self._drop(tid, ref)
+            self.to_thread(tid, {"type": "retract", "thread": tid, "ids": ids})

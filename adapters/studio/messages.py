@@ -60,13 +60,23 @@ def command_message(thread: str, member: dict[str, str], text: str, event: str, 
             "status": {"state": state, "text": reply.text}, "attachments": []}
 
 
+def result_id(artifact_id: str) -> str:
+    """A result's message id, stable across restarts: it is also the delivery's ref, used to retract it."""
+    return f"r-{artifact_id}"
+
+
+def history_id(artifact_id: str) -> str:
+    return f"h-{artifact_id}"
+
+
 def result_message(thread: str, delivery: Delivery) -> dict[str, Any]:
     origin = delivery.origin
     base = {"thread": thread, "ts": time.time(), "job_id": delivery.job_id,
             "member": member_view(origin.member_id, origin.member_name)}
     if not delivery.ok or delivery.artifact is None:
-        return {**base, "kind": "error", "text": delivery.error or delivery.text}
-    return {**base, "kind": "result", "text": delivery.text, "artifact": artifact_view(delivery.artifact),
+        return {**base, "id": f"e-{delivery.job_id}", "kind": "error", "text": delivery.error or delivery.text}
+    return {**base, "id": result_id(delivery.artifact.id), "kind": "result", "text": delivery.text,
+            "artifact": artifact_view(delivery.artifact),
             "credits": delivery.credits_line, "label": delivery.label, "buttons": buttons_view(delivery.buttons),
             "notify": list(delivery.notify)}
 
@@ -77,7 +87,7 @@ def history_message(thread: str, artifact: Artifact, cat: Catalog, label: str | 
                for fu in cat.actions_for(artifact.kind)]
     asker = artifact.contributors[-1] if artifact.contributors else None
     member = member_view(asker.member.rsplit(":", 1)[-1], asker.name) if asker else member_view("", "")
-    return {"id": f"h-{artifact.id}", "kind": "result", "thread": thread, "ts": artifact.created,
+    return {"id": history_id(artifact.id), "kind": "result", "thread": thread, "ts": artifact.created,
             "job_id": artifact.job_id,
             "member": member, "text": artifact.summary, "artifact": artifact_view(artifact),
             "credits": credits_line(artifact.contributors), "label": label, "buttons": buttons_view(buttons),

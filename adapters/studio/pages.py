@@ -20,6 +20,7 @@ from adapters.studio.messages import show_as
 from adapters.studio.uploads import UploadRefused, read_upload
 from adapters.studio.watch import origin_of
 from bot.credits import credits_line, lineage_text
+from bot.handlers.moderation import is_removed
 from bot.models import Artifact
 
 STATIC = Path(__file__).parent / "static"
@@ -80,6 +81,8 @@ async def blob(request: web.Request) -> web.StreamResponse:
 async def artifact_file(request: web.Request) -> web.StreamResponse:
     studio = studio_of(request)
     artifact = await studio.jam.ledger.artifact(request.match_info["id"])
+    if artifact is not None and await is_removed(studio.jam.ledger, artifact.id):
+        raise web.HTTPGone(text="this artifact was removed")
     wanted = request.match_info["name"]
     found = next((f for f in artifact.files if f.name == wanted), None) if artifact else None
     if found is None or not studio.jam.store.has(found.sha256):
@@ -102,6 +105,8 @@ async def permalink(request: web.Request) -> web.StreamResponse:
     artifact = await jam.ledger.artifact(request.match_info["id"])
     if artifact is None:
         raise web.HTTPNotFound(text="no artifact with that id")
+    if await is_removed(jam.ledger, artifact.id):
+        raise web.HTTPGone(text="this artifact was removed; its record keeps a tombstone")
     lineage = await jam.ledger.lineage(artifact.id)
     policy = await jam.labels.policy(origin_of(artifact.thread))
     label = policy.render(artifact.generator, artifact.version)

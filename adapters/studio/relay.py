@@ -21,6 +21,7 @@ from aiohttp import web
 
 from adapters.studio.hub import Hub
 from adapters.studio.members import PLATFORM
+from adapters.studio.messages import result_id
 from bot.models import Artifact, Button, Delivery, Origin
 from bot.outbound import DeliveryRetry
 
@@ -71,7 +72,8 @@ class RelayOutbound:
         heard = await self._publish({"op": "deliver", "delivery": delivery_to_dict(delivery)})
         if not heard:
             raise DeliveryRetry("no studio web process is listening")
-        return f"relay:{delivery.job_id}"
+        # The same ref the web process's hub gives the message, so /remove can retract it there.
+        return result_id(delivery.artifact.id) if delivery.artifact else f"e-{delivery.job_id}"
 
 
 async def apply(hub: Hub, event: dict[str, Any]) -> None:

@@ -4,7 +4,8 @@ Client -> server: ``hello {name, thread?}``, ``join {thread}``, ``rename {name}`
 ``new_thread``, ``send {id, text, upload?}`` (``id`` is a uuid made by the tab, so a
 message resent after a reconnect is the same event and enqueues one job).
 Server -> client: ``welcome {me, thread, threads, messages}``, ``message {message}``,
-``status {job_id, state, text}``, ``threads {threads}``, ``me {me}``, ``error {text}``, and
+``status {job_id, state, text}``, ``retract {ids}`` (a removed result), ``threads {threads}``,
+``me {me}``, ``error {text}``, and
 ``batch {events}`` (several of these, in order, when they piled up during a burst).
 """
 
@@ -15,6 +16,7 @@ import contextlib
 import json
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import WSMsgType, web
 
@@ -189,8 +191,8 @@ async def _keep_attachments(studio: Studio, reply: Reply) -> list[dict[str, Any]
     out = []
     for item in reply.attachments:
         digest = await asyncio.to_thread(studio.jam.store.put, item.data)
-        studio.blobs[digest] = (item.name, item.mime)
+        studio.keep_blob(digest, item.name, item.mime)
         out.append({"name": item.name, "mime": item.mime, "size": len(item.data),
-                    "url": f"/studio/blob/{digest}/{item.name}"})
+                    "url": f"/studio/blob/{digest}/{quote(item.name, safe='')}"})
     return out
 

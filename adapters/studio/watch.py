@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from adapters.studio import messages as msg
 from adapters.studio.members import THREAD_PREFIX
+from bot.handlers.moderation import removed_ids
 from bot.models import Origin
 
 if TYPE_CHECKING:
@@ -80,8 +81,9 @@ class Community:
         """The thread's results, oldest first, without buttons (they would act on another platform)."""
         artifacts = await self.jam.ledger.artifacts(thread=watched.key, newest_first=True, limit=SHOWN_LIMIT)
         policy = await self.jam.labels.policy(origin_of(watched.key))
+        gone = await removed_ids(self.jam.ledger)
         out = []
-        for artifact in reversed(artifacts):
+        for artifact in reversed([a for a in artifacts if a.id not in gone]):
             message = msg.history_message(watched.id, artifact, self.jam.catalog,
                                           policy.render(artifact.generator, artifact.version))
             message["buttons"] = []

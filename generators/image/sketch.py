@@ -49,6 +49,9 @@ class RerollGenerator:
             ]
             return grid_result(self, spec, seed, cells, make, summary_line("reroll of a variation", cells[0]))
         source = {**parent.spec, **{k: v for k, v in make.items() if k in ("prompt", "style", "ar", "palette")}}
+        if found:
+            # Same request, new takes: a style the seed chose ("auto") stays the one members saw.
+            source["style"] = found[0][0].style
         if not source.get("prompt") and not found:
             raise GeneratorError("That grid has no prompt to reroll; try /sketch instead.")
         cells, make = sketch_recipes(source, seed)

@@ -91,6 +91,12 @@ def test_reroll_keeps_the_request_and_changes_the_takes():
     assert pixels(same_seed).tolist() != pixels(parent).tolist()
 
 
+def test_reroll_keeps_a_style_that_auto_chose():
+    parent = sketch_once("a quiet field", 11, "auto", "1:1")
+    result = RerollGenerator().generate(spec(), as_inputs(parent, seed=11), 12)
+    assert result.facts["style"] == parent.facts["style"]
+
+
 def test_reroll_of_a_variation_grid_gives_new_variations_of_the_same_cell():
     parent = _parent("glitch")
     varied = VaryGenerator().generate(spec(pick=3, amount="subtle"), as_inputs(parent, seed=4), 55)

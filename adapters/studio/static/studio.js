@@ -128,6 +128,7 @@
       case "status": return setStatus(event.job_id, event.state, event.text);
       case "threads": state.threads = event.threads; return drawThreads();
       case "me": state.me = event.me; return drawMe();
+      case "retract": return retract(event.ids);
       case "error":
         if (event.event) state.pending.delete(event.event);
         if (!state.me) return nameError(event.text);
@@ -236,6 +237,14 @@
       pill.appendChild(x);
     } else {
       pill.appendChild(el("span", "", " "));
+    }
+  }
+
+  function retract(ids) {
+    for (const id of ids) {
+      for (const node of document.querySelectorAll(".msg[data-id]")) {
+        if (node.dataset.id === id) node.remove();
+      }
     }
   }
 

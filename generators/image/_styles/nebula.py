@@ -44,6 +44,13 @@ def render(ctx: Ctx) -> np.ndarray:
     img *= emission[..., None]
     del emission, density
     img += (ctx.palette.colour(0) * 0.25).astype(F32)
+    # The scene's bright bodies (moon, sun, lit windows) shine through the gas with a halo.
+    body = smoothstep(0.8, 0.95, ctx.soft_tone(0.003))
+    body += smoothstep(0.75, 0.95, ctx.soft_tone(0.03)) * F32(0.35)
+    light = (ctx.palette.colour(-1) * 0.9 + 0.1).astype(F32)
+    for ch in range(3):
+        img[..., ch] += body * light[ch]
+    del body
     stars = Image.new("F", (c.width, c.height), 0.0)
     draw = ImageDraw.Draw(stars)
     sd = d.child("stars", damp=TEXTURE)
