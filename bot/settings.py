@@ -18,6 +18,10 @@ class Settings(BaseSettings):
     data: Path = Field(default=Path("jamroom-data"), description="Folder for the SQLite ledger and artifact files")
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+    #: Redis key prefix (kept in a hash tag), so two deployments can share one Redis.
+    redis_prefix: str = "jamroom"
+    #: Artifact files, shared by every process (a shared mount); default: <data>/artifacts.
+    artifacts: Path | None = None
     queue: str = Field(default="auto", description="memory, redis, or auto (redis when REDIS_URL is set)")
 
     host: str = "127.0.0.1"
@@ -67,7 +71,7 @@ class Settings(BaseSettings):
 
     @property
     def artifacts_dir(self) -> Path:
-        return self.data / "artifacts"
+        return self.artifacts or self.data / "artifacts"
 
     @property
     def queue_backend(self) -> str:

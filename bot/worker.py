@@ -53,7 +53,10 @@ class Worker:
                 raise
             except Exception:
                 log.exception("job crashed the worker loop", extra={"job": job.id})
-                await self._give_up(job, "something went wrong on our side; the job was stopped")
+                try:
+                    await self._give_up(job, "something went wrong on our side; the job was stopped")
+                except Exception:  # e.g. the ledger is down: keep serving; the job's lease lapses, it runs again
+                    log.exception("could not give up on a job", extra={"job": job.id})
 
     async def handle(self, job: Job) -> None:
         started = time.perf_counter()
@@ -148,7 +151,7 @@ class Worker:
         )
 
     async def _deliver(self, job: Job, artifact: Artifact) -> None:
-        if await self.jam.ledger.delivered(job.id):
+        if await self.jam.ledger.delivered(job.id, result_only=True):
             await self.jam.queue.ack(job)
             return
         delivery = await self.make_delivery(job, artifact)

@@ -62,7 +62,8 @@ def build_test_catalog():
 
 
 def settings_for(data: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {"data": data, "job_timeout": 20.0, "concurrency": 2, "queue": "memory", "database_url": None, "redis_url": None,
+    values: dict[str, Any] = {"data": data, "job_timeout": 20.0, "concurrency": 2, "queue": "memory",
+                              "database_url": None, "redis_url": None,
                               "heartbeat": 0.5}
     values.update(overrides)
     return Settings(_env_file=None, **values)

@@ -44,7 +44,7 @@ def test_try_makes_a_sketch_with_its_credits(made):
 
 
 def test_try_is_deterministic_through_the_whole_pipeline(made, tmp_path):
-    data, _, first = made
+    _, _, first = made
     proc = jamroom("try", '/sketch prompt:"neon koi in the rain" seed:7', "--out", str(tmp_path), "--json",
                    "--member", "ann", data=tmp_path / "d2", check=True)
     again = json.loads(proc.stdout)

@@ -89,7 +89,7 @@ class PrivateRedis:
                 "--save", "", "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", self.fsync,
                 "--daemonize", "no", "--logfile", str(self.folder / "redis.log")]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while not redis_ping(self.url, 0.2):
             if time.monotonic() > deadline or self.process.poll() is not None:
                 raise RuntimeError(f"private redis-server did not start: {(self.folder / 'redis.log').read_text()}")

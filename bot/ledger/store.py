@@ -11,7 +11,7 @@ import json
 import time
 from typing import Any
 
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import event, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -203,9 +203,13 @@ class Ledger:
 
     # -- delivery log (idempotent posting) ---------------------------------------------------
 
-    async def delivered(self, job_id: str) -> bool:
+    async def delivered(self, job_id: str, *, result_only: bool = False) -> bool:
+        """Whether something was posted for the job; ``result_only``: its result, not a failure notice."""
+        query = select(deliveries.c.job_id).where(deliveries.c.job_id == job_id)
+        if result_only:
+            query = query.where(deliveries.c.artifact_id.is_not(None))
         async with self.engine.connect() as conn:
-            row = (await conn.execute(select(deliveries.c.job_id).where(deliveries.c.job_id == job_id))).first()
+            row = (await conn.execute(query)).first()
         return row is not None
 
     async def mark_delivered(self, job_id: str, artifact_id: str | None, ref: str = "") -> bool:
@@ -215,7 +219,13 @@ class Ledger:
                 await conn.execute(insert(deliveries).values(
                     job_id=job_id, artifact_id=artifact_id, delivered_at=time.time(), ref=ref))
         except IntegrityError:
-            return False
+            if artifact_id is None:
+                return False
+            async with self.engine.begin() as conn:  # the result, after an earlier failure notice
+                done = await conn.execute(update(deliveries).where(
+                    deliveries.c.job_id == job_id, deliveries.c.artifact_id.is_(None)).values(
+                    artifact_id=artifact_id, delivered_at=time.time(), ref=ref))
+            return done.rowcount == 1
         return True
 
 

@@ -1,6 +1,6 @@
 """Redis queue benchmark: no-op jobs/s with 1 and 2 worker processes, enqueue→start latency, recovery.
 
-    python bench/queue.py [--jobs 5000] [--concurrency 8] [--enqueuers 16] [--latency 500] [--claim-idle 1.0]
+    python bench/queue_bench.py [--jobs 5000] [--concurrency 8] [--enqueuers 16] [--latency 500] [--claim-idle 1.0]
 
 Uses REDIS_URL (default the local server) under a fresh key prefix, removed afterwards.  Every job
 goes through the full enqueue path (idempotency key, rate limit, round-robin across 50 members,
