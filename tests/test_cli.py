@@ -98,8 +98,20 @@ def test_worker_with_memory_backend_explains(tmp_path):
     assert "workers run inside `jamroom serve`" in proc.stdout
 
 
+def test_doctor_checks_storage_ledger_and_redis(tmp_path):
+    ok = jamroom("doctor", data=tmp_path)
+    assert ok.returncode == 0 and "✓ ledger (SQLite) reachable, migrated, chain intact" in ok.stdout
+    assert "image.sketch" in ok.stdout and "music.melody" in ok.stdout
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(JAMROOM_DATA=str(tmp_path), REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens on port 1
+    bad = subprocess.run([sys.executable, "-m", "bot.cli.main", "doctor"], capture_output=True, text=True,
+                         env=env, timeout=60)
+    assert bad.returncode == 1 and "✗ Redis unreachable at redis://127.0.0.1:1/0" in bad.stdout
+
+
 @pytest.mark.parametrize("sub", [[], ["try"], ["serve"], ["worker"], ["credits"], ["ledger"], ["ledger", "verify"],
-                                 ["ledger", "head"], ["ledger", "export"]])
+                                 ["ledger", "head"], ["ledger", "export"], ["doctor"], ["jobs"], ["jobs", "stats"],
+                                 ["discord-sync"], ["slack-manifest"]])
 def test_every_command_has_help(tmp_path, sub):
     proc = jamroom(*sub, "--help", data=tmp_path)
     assert proc.returncode == 0 and "usage: jamroom" in proc.stdout

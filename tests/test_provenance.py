@@ -90,8 +90,6 @@ async def test_three_member_music_jam_carries_credits_in_every_file(jam, tmp_pat
     assert Image.open(io.BytesIO(lineage_png.data)).size[1] > 200
 
 
-@pytest.mark.xfail(reason="music generators do not write these yet (generators/music is another helper's)",
-                   strict=False)
 @pytest.mark.skipif("music.melody" not in registry.generators(), reason="no melody generator yet")
 async def test_music_files_carry_machine_readable_provenance(jam, tmp_path):
     import mido

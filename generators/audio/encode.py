@@ -36,8 +36,26 @@ def _write(audio: np.ndarray, fmt: str, subtype: str, tags: Mapping[str, str], s
 
 
 def ogg_vorbis(audio: np.ndarray, tags: Mapping[str, str], sr: int = SAMPLE_RATE, quality: float = 0.6) -> bytes:
-    """OGG Vorbis bytes; ``quality`` is libsndfile's compression level (0 best .. 1 smallest)."""
-    return _write(audio, "OGG", "VORBIS", tags, sr, compression_level=quality)
+    """OGG Vorbis bytes; ``quality`` is libsndfile's compression level (0 best .. 1 smallest).
+
+    Tags libsndfile cannot write (e.g. ``digitalsourcetype``) are added as Vorbis comments
+    afterwards with mutagen.
+    """
+    data = _write(audio, "OGG", "VORBIS", tags, sr, compression_level=quality)
+    extra = {k.upper(): str(v) for k, v in tags.items() if k not in FIELDS and v}
+    return _add_vorbis_comments(data, extra) if extra else data
+
+
+def _add_vorbis_comments(data: bytes, comments: Mapping[str, str]) -> bytes:
+    from mutagen.oggvorbis import OggVorbis
+
+    buffer = io.BytesIO(data)
+    ogg = OggVorbis(buffer)
+    for key, value in comments.items():
+        ogg[key] = value
+    buffer.seek(0)
+    ogg.save(buffer)
+    return buffer.getvalue()
 
 
 def wav(audio: np.ndarray, tags: Mapping[str, str], sr: int = SAMPLE_RATE) -> bytes:

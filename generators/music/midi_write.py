@@ -10,7 +10,9 @@ find the bass or the melody again.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import mido
 
@@ -29,8 +31,13 @@ def score_facts(score: Score) -> list[str]:
             *([f"genre: {score.genre}"] if score.genre else [])]
 
 
-def write_midi(score: Score, *, title: str, provenance: Sequence[str]) -> bytes:
-    """Deterministic bytes: same score and text give the same file."""
+def write_midi(score: Score, *, title: str, provenance: Sequence[str],
+               machine: Mapping[str, Any] | None = None) -> bytes:
+    """Deterministic bytes: same score and text give the same file.
+
+    ``machine`` (generator, seed, credits, source type...) is written as canonical JSON in a
+    ``sequencer_specific`` meta event, so tools can read provenance without parsing prose.
+    """
     mid = mido.MidiFile(type=1, ticks_per_beat=PPQ, charset="utf-8")
     conductor = mido.MidiTrack()
     copyright_line = _clip(". ".join(p.rstrip(".") for p in provenance[:2]) + "." if provenance else "Jamroom")
@@ -38,6 +45,9 @@ def write_midi(score: Score, *, title: str, provenance: Sequence[str]) -> bytes:
     conductor.append(mido.MetaMessage("track_name", name=_clip(title or "Jamroom sketch"), time=0))
     for line in [*provenance, *score_facts(score)]:
         conductor.append(mido.MetaMessage("text", text=_clip(line), time=0))
+    if machine:
+        blob = json.dumps({"jamroom": 1, **machine}, sort_keys=True, ensure_ascii=False).encode()
+        conductor.append(mido.MetaMessage("sequencer_specific", data=tuple(blob), time=0))
     num, den = score.beats_per_bar
     conductor.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(score.tempo), time=0))
     conductor.append(mido.MetaMessage("time_signature", numerator=num, denominator=den, time=0))

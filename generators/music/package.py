@@ -17,7 +17,7 @@ from generators.base import KIND_MUSIC, InputFile, Output, Result
 from generators.music import pianoroll
 from generators.music.midi_write import score_facts, write_midi
 from generators.music.score import Score
-from generators.provenance import png_provenance, provenance_lines
+from generators.provenance import ALGORITHMIC, COMPOSITE_SYNTHETIC, png_provenance, provenance_lines
 
 PAN = {"melody": 0.15, "counter-melody": 0.4, "chords": -0.3, "arpeggio": -0.45, "pad": 0.0, "bass": 0.0}
 GAIN = {"melody": 1.0, "counter-melody": 0.6, "chords": 0.5, "arpeggio": 0.45, "pad": 0.4, "bass": 0.85,
@@ -56,8 +56,12 @@ def package(score: Score, spec: Mapping[str, Any], *, generator: str, version: s
             summary: str, has_upload: bool = False, inputs: Sequence[InputFile] = ()) -> Result:
     title = title_of(spec, f"Jamroom {stem}", inputs)
     lines = provenance_lines(spec, generator, version, seed)
-    midi = write_midi(score, title=title, provenance=lines)
     block = spec.get("_provenance") or {}
+    source_type = COMPOSITE_SYNTHETIC if has_upload else str(block.get("source_type") or ALGORITHMIC)
+    machine = {"generator": generator, "version": version, "seed": seed, "title": title,
+               "credits": list(block.get("credits") or []), "source_type": source_type,
+               "disclosure": str(block.get("disclosure") or lines[1])}
+    midi = write_midi(score, title=title, provenance=lines, machine=machine)
     credits = "; ".join(block.get("credits") or []) or "Jamroom"
     facts_text = ", ".join(score_facts(score))
     tags = {
@@ -67,6 +71,7 @@ def package(score: Score, spec: Mapping[str, Any], *, generator: str, version: s
         "comment": " | ".join([*lines, facts_text]),
         "software": f"Jamroom {generator} v{version} seed {seed}",
         "genre": score.genre,
+        "digitalsourcetype": source_type,
     }
     ogg, backend = render_preview(score, spec, tags)
     png = png_provenance(pianoroll.draw(score), spec=spec, generator=generator, version=version, seed=seed,
