@@ -11,6 +11,8 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.catalog.parse import Parsed, parse, validate
 from bot.catalog.spec import Command, OptionType, Permission
 from bot.credits import merge_contributors
@@ -57,6 +59,9 @@ class Intake:
             return await self._submit(parsed, origin, dict(uploads or {}))
         except UserError as exc:
             return Reply.error(exc.message)
+        except (OSError, SQLAlchemyError) as exc:  # the ledger or a disk is down: say so, in one line
+            log.exception("intake failed", extra={"command": parsed.command.name, "error": str(exc)})
+            return Reply.error("Jamroom can't reach its storage right now; try again in a moment")
 
     async def _submit(self, parsed: Parsed, origin: Origin, uploads: dict[str, Upload]) -> Reply:
         command = parsed.command
