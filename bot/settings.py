@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -51,11 +51,22 @@ class Settings(BaseSettings):
     consent_ttl: float = 24 * 3600.0
 
     label_text: str = "🤖 AI-generated · Jamroom {generator} v{version}"
+    #: Optional C2PA signing (bot/c2pa_sign.py): a PEM certificate chain (leaf first, then its CA)
+    #: and the leaf's PEM private key.  With both set, PNG/WAV/MP3 results carry a signed manifest.
+    c2pa_cert: Path | None = None
+    c2pa_key: Path | None = None
+
     synth: str = "auto"
     soundfont: str | None = None
 
     log_format: str = Field(default="text", description="text or json")
     log_level: str = "INFO"
+
+    @field_validator("c2pa_cert", "c2pa_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """``JAMROOM_C2PA_CERT=`` (empty) means off, not the current folder."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def sqlalchemy_url(self) -> str:

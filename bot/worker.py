@@ -109,7 +109,9 @@ class Worker:
             "credits": [c.line() for c in job.contributors],
             "title": str(prompt) if prompt else f"Jamroom {job.request.command}",
             "disclosure": DISCLOSURE,
-            "source_type": source_type_for(any(i.origin == "upload" for i in inputs)
+            # From the job alone (uploads become "upload" inputs), so _record can rebuild it for signing.
+            "source_type": source_type_for(bool(job.request.uploads)
+                                           or any(i.origin == "upload" for i in inputs)
                                            or any(c.role is Role.UPLOADED for c in job.contributors)),
         }
         spec["_synth"] = self.jam.settings.synth
@@ -118,10 +120,19 @@ class Worker:
         return spec
 
     async def _record(self, job: Job, generator: Any, result: Result) -> Artifact:
+        from bot import c2pa_sign  # local: this method is the only user
+
+        # Optional C2PA: signed last, after the generator wrote its own metadata, before the bytes are stored.
+        signer = c2pa_sign.signer_for(self.jam.settings)
+        claim = (c2pa_sign.Claim.from_provenance(self._spec(job, [])["_provenance"], generator.name,
+                                                 str(generator.version)) if signer else None)
         files = []
         for out in result.outputs:
-            digest = await asyncio.to_thread(self.jam.store.put, out.data)
-            files.append(ArtifactFile(out.name, out.mime, digest, len(out.data), out.primary))
+            data = out.data
+            if signer and claim and c2pa_sign.signable(out.mime):
+                data = await asyncio.to_thread(signer.sign, data, out.mime, claim)
+            digest = await asyncio.to_thread(self.jam.store.put, data)
+            files.append(ArtifactFile(out.name, out.mime, digest, len(data), out.primary))
         if files and not any(f.primary for f in files):
             files[0] = ArtifactFile(files[0].name, files[0].mime, files[0].sha256, files[0].size, True)
         spec = dict(job.request.options)
