@@ -32,11 +32,14 @@ class RecordingOutbound:
     platform: str = "test"
     deliveries: list[tuple[Delivery, dict[str, bytes]]] = field(default_factory=list)
     progress_notes: list[tuple[str, str, str]] = field(default_factory=list)
+    #: (job id, state, thread of the origin the note was sent to)
+    progress_threads: list[tuple[str, str, str]] = field(default_factory=list)
     fail_next: int = 0
     _event: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def progress(self, origin: Origin, job_id: str, state: str, text: str) -> None:
         self.progress_notes.append((job_id, state, text))
+        self.progress_threads.append((job_id, state, origin.thread))
 
     async def deliver(self, delivery: Delivery, files: dict[str, bytes]) -> str:
         if self.fail_next:

@@ -129,3 +129,19 @@ async def test_credits_in_thread(jam_and_outbound):
     csv_reply = await jam.submit_text("/credits format:csv", origin("cy", "e4"))
     assert csv_reply.attachments[0].name == "credits.csv"
     assert csv_reply.attachments[0].data.decode().count("\n") == 4  # header + 1 + 2 rows
+
+
+async def test_cancel_updates_the_cancelled_jobs_own_message(tmp_path):
+    from support import make_jam
+
+    jam, out = make_jam(tmp_path, concurrency=1, member_in_flight=1)
+    await jam.start()
+    try:
+        await jam.submit_text("/hang a", origin("ann", "h1"))
+        waiting = await jam.submit_text("/echo later", origin("ann", "h2", thread="t-wait"))
+        reply = await jam.submit_text("/cancel", origin("ann", "c1", thread="t-other"))
+        assert reply.ok and waiting.job_id in reply.text
+        notes = [note for note in out.progress_threads if note[1] == "cancelled"]
+        assert notes == [(waiting.job_id, "cancelled", "t-wait")]
+    finally:
+        await jam.stop()

@@ -75,3 +75,14 @@ async def test_positions_follow_round_robin():
         await q.enqueue(job("ann", i), f"a{i}")
     await q.enqueue(job("bob", 0), "b0")
     assert [await q.position(j) for j in ("jann0", "jbob0", "jann1", "jann2")] == [1, 2, 3, 4]
+
+
+async def test_job_lookup_for_waiting_and_running_jobs():
+    q = MemoryQueue()
+    await q.enqueue(job("ann", 1), "a1")
+    await q.enqueue(job("ann", 2), "a2")
+    running = await q.consume()
+    assert (await q.job(running.id)).id == running.id
+    waiting = await q.job("jann2")
+    assert waiting is not None and waiting.request.origin.event_id == "ann-2"
+    assert await q.job("nope") is None

@@ -24,8 +24,11 @@ async def cancel_handler(jam: Jamroom, parsed: Parsed, origin: Origin) -> Reply:
         if not waiting:
             return Reply.error("you have no waiting job to cancel")
         job_id = waiting[-1]
+    queued = await jam.queue.job(job_id)
     if await jam.queue.cancel(job_id, origin.member_key):
-        await jam.outbounds.progress(origin, job_id, "cancelled", "cancelled")
+        # update the message that queued the job, not the /cancel command's own reply
+        where = queued.request.origin if queued is not None else origin
+        await jam.outbounds.progress(where, job_id, "cancelled", "cancelled")
         return Reply(f"cancelled {job_id}", private=True)
     return Reply.error(f"job {job_id} is not a waiting job of yours (it may have started already)")
 

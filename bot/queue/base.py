@@ -92,6 +92,10 @@ class JobQueue(abc.ABC):
     async def stats(self) -> dict[str, Any]:
         """Counts for /metrics and `jamroom jobs stats`."""
 
+    async def job(self, job_id: str) -> Job | None:
+        """A waiting or running job by id (so /cancel can update the message that queued it)."""
+        return None
+
     async def heartbeat(self, job: Job) -> None:  # noqa: B027 - optional for backends without leases
         """Tell the queue a long job is still alive (Redis: keeps it from being reclaimed)."""
 

@@ -143,6 +143,15 @@ class MemoryQueue(JobQueue):
                     return True
         return False
 
+    async def job(self, job_id: str) -> Job | None:
+        if job_id in self._running_jobs:
+            return self._running_jobs[job_id]
+        for queue in self._waiting.values():
+            for job in queue:
+                if job.id == job_id:
+                    return job
+        return None
+
     async def waiting_of(self, member: str) -> list[str]:
         return [job.id for job in self._waiting.get(member, ())]
 

@@ -174,6 +174,13 @@ class RedisQueue(JobQueue):
     async def cancel(self, job_id: str, member: str) -> bool:
         return bool(await self._asking("cancel", job_id, member))
 
+    async def job(self, job_id: str) -> Job | None:
+        with contextlib.suppress(RedisError, OSError, ValueError, KeyError):
+            body = await self._redis.hget(self.key("jobs"), job_id)
+            if body:
+                return Job.from_dict(json.loads(body))
+        return None
+
     async def waiting_of(self, member: str) -> list[str]:
         return list(await self._asking("waiting_of", member))
 
