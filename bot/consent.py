@@ -90,18 +90,12 @@ class Consent:
             remix = "allow" if remix else "deny"
         return Prefs(str(remix), bool(last.get("notices", True)))
 
-    async def allows_remix(self, member: str) -> bool:
-        return (await self.prefs(member)).remix == "allow"
-
     async def set_prefs(self, origin: Origin, *, remix: str | None = None, notices: bool | None = None) -> Prefs:
         now = await self.prefs(origin.member_key)
         new = Prefs(remix or now.remix, now.notices if notices is None else notices)
         await self.ledger.append(KIND, origin.member_key, origin.thread_key,
                                  {"remix": new.remix, "notices": new.notices, "at": time.time()})
         return new
-
-    async def set_remix(self, origin: Origin, allowed: bool) -> None:
-        await self.set_prefs(origin, remix="allow" if allowed else "deny")
 
     async def opted_out(self, member: str) -> bool:
         found = await self.ledger.entries_of(OPTOUT, member)

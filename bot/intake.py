@@ -109,7 +109,7 @@ class Intake:
         command = parsed.command
         options = dict(parsed.values)
         parents = await self._resolve_parents(command, options, origin)
-        files = self._check_uploads(command, options, uploads)
+        files = self._check_uploads(command, uploads)
         generator = self._pick_generator(command, parents)
         contributors = await self.jam.consent.display(self._contributors(command, options, origin, parents, files))
         spec = {k: v for k, v in options.items()
@@ -165,8 +165,7 @@ class Intake:
             kinds |= set(table[command.generator].accepts)
         return tuple(sorted(kinds))
 
-    def _check_uploads(self, command: Command, options: dict[str, Any],
-                       uploads: dict[str, Upload]) -> dict[str, Upload]:
+    def _check_uploads(self, command: Command, uploads: dict[str, Upload]) -> dict[str, Upload]:
         files: dict[str, Upload] = {}
         for opt in command.options:
             if opt.type is not OptionType.FILE:

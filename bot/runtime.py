@@ -74,12 +74,7 @@ class Jamroom:
         return self.generators[name]
 
     def generator_for(self, command: str, parent_kind: str | None) -> Generator | None:
-        for gen in self.generators.values():
-            if gen.command != command:
-                continue
-            if (parent_kind is None and not gen.accepts) or (parent_kind is not None and parent_kind in gen.accepts):
-                return gen
-        return None
+        return registry.for_command(command, parent_kind, self.generators)
 
     async def start(self, *, workers: bool = True) -> Jamroom:
         self.settings.data.mkdir(parents=True, exist_ok=True)

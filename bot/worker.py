@@ -65,7 +65,7 @@ class Worker:
         generator = self.jam.generator(job.generator)
         try:
             inputs = await self._inputs(job)
-            spec = self._spec(job, inputs)
+            spec = self._spec(job)
             beat = asyncio.create_task(self._heartbeat(job))
             try:
                 result = await self.jam.pool.run(generator, spec, inputs, job.seed)
@@ -75,7 +75,7 @@ class Worker:
             log.info("job failed", extra={"job": job.id, "reason": exc.reason})
             await self._give_up(job, exc.message)
             return
-        artifact = await self._record(job, generator, result)
+        artifact = await self._record(job, generator, result, spec["_provenance"])
         await self._deliver(job, artifact)
         self.timings.append(time.perf_counter() - started)
 
@@ -102,16 +102,15 @@ class Worker:
             inputs.append(InputFile(upload.name, upload.mime, data, "upload", "", {}, slot))
         return inputs
 
-    def _spec(self, job: Job, inputs: list[InputFile]) -> dict[str, Any]:
+    def _spec(self, job: Job) -> dict[str, Any]:
         spec = dict(job.request.options)
         prompt = spec.get("prompt")
         spec["_provenance"] = {
             "credits": [c.line() for c in job.contributors],
             "title": str(prompt) if prompt else f"Jamroom {job.request.command}",
             "disclosure": DISCLOSURE,
-            # From the job alone (uploads become "upload" inputs), so _record can rebuild it for signing.
+            # a member's upload in this job, or carried forward from a parent, makes the result composite
             "source_type": source_type_for(bool(job.request.uploads)
-                                           or any(i.origin == "upload" for i in inputs)
                                            or any(c.role is Role.UPLOADED for c in job.contributors)),
         }
         spec["_synth"] = self.jam.settings.synth
@@ -119,13 +118,12 @@ class Worker:
             spec["_soundfont"] = self.jam.settings.soundfont
         return spec
 
-    async def _record(self, job: Job, generator: Any, result: Result) -> Artifact:
+    async def _record(self, job: Job, generator: Any, result: Result, provenance: dict[str, Any]) -> Artifact:
         from bot import c2pa_sign  # local: this method is the only user
 
         # Optional C2PA: signed last, after the generator wrote its own metadata, before the bytes are stored.
         signer = c2pa_sign.signer_for(self.jam.settings)
-        claim = (c2pa_sign.Claim.from_provenance(self._spec(job, [])["_provenance"], generator.name,
-                                                 str(generator.version)) if signer else None)
+        claim = c2pa_sign.Claim.from_provenance(provenance, generator.name, str(generator.version)) if signer else None
         files = []
         for out in result.outputs:
             data = out.data

@@ -59,9 +59,13 @@ def get(name: str) -> Generator:
         raise KeyError(f"no generator named {name!r}") from None
 
 
-def for_command(command: str, parent_kind: str | None = None) -> Generator | None:
-    """The generator serving ``command``; for built-on work, the one accepting ``parent_kind``."""
-    for gen in generators().values():
+def for_command(command: str, parent_kind: str | None = None,
+                table: dict[str, Generator] | None = None) -> Generator | None:
+    """The generator serving ``command``; for built-on work, the one accepting ``parent_kind``.
+
+    ``table`` defaults to every registered generator (the runtime passes its own, with test additions).
+    """
+    for gen in (generators() if table is None else table).values():
         if gen.command != command:
             continue
         if parent_kind is None and not gen.accepts:
