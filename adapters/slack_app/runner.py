@@ -181,7 +181,9 @@ class Runner:
         limit = min(self.cfg.max_download_bytes, opt.max_bytes or math.inf)
         async with aiohttp.ClientSession() as session:
             data = await fetch(session, self.cfg.bot_token, shared, int(limit))
-        return {opt.name: self.jam.save_upload(shared.name, _mime(shared, opt.mimes), data)}
+        # hashing and writing up to 10 MB: off the event loop, as the studio and Discord do
+        upload = await asyncio.to_thread(self.jam.save_upload, shared.name, _mime(shared, opt.mimes), data)
+        return {opt.name: upload}
 
     async def _post_header(self, where: Where, icon: str, shown: str) -> str | None:
         try:

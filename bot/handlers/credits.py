@@ -6,6 +6,7 @@ and uploads their owners declared (human-made, AI-assisted...) say so.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,8 @@ async def credits_handler(jam: Jamroom, parsed: Parsed, origin: Origin) -> Reply
         artifacts = await _shown(jam, lineage)
         title = f"Lineage of {target}: {fmt.lineage_text(artifacts, removed)}"
         if len(fmt.levels(artifacts)) > 1:
-            extra.append(Attachment(f"lineage-{target}.png", "image/png", picture(artifacts, removed)))
+            png = await asyncio.to_thread(picture, artifacts, removed)  # drawing + PNG encode: off the loop
+            extra.append(Attachment(f"lineage-{target}.png", "image/png", png))
             if form == "text":
                 title += "\n" + fmt.tree_text(artifacts, removed)
     else:
