@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict
 from xml.sax.saxutils import escape
 
 from PIL import Image
@@ -18,11 +18,60 @@ from PIL.PngImagePlugin import PngInfo
 IPTC_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 ALGORITHMIC = IPTC_SOURCE_TYPE + "algorithmicMedia"
 COMPOSITE_SYNTHETIC = IPTC_SOURCE_TYPE + "compositeSynthetic"
+TRAINED = IPTC_SOURCE_TYPE + "trainedAlgorithmicMedia"
+COMPOSITE_TRAINED = IPTC_SOURCE_TYPE + "compositeWithTrainedAlgorithmicMedia"
 
 
-def source_type_for(has_member_upload: bool) -> str:
-    """``compositeSynthetic`` when a member's upload is part of the result, else ``algorithmicMedia``."""
+class ModelCredit(TypedDict):
+    """What a learned model is and what it learned from; generators put it in ``Result.facts["model"]``.
+
+    ``learned_from`` is one line a member reads ("learned from 7,412 tunes: Essen folk songs, …").
+    """
+
+    name: str
+    version: str
+    learned_from: str
+    licence: str
+
+
+def source_type_for(has_member_upload: bool, trained: bool = False) -> str:
+    """The IPTC digital source type of a result.
+
+    A trained model in the path makes it ``trainedAlgorithmicMedia`` (``compositeWithTrainedAlgorithmicMedia``
+    with a member's upload in it); without one, ``algorithmicMedia`` / ``compositeSynthetic``.
+    """
+    if trained:
+        return COMPOSITE_TRAINED if has_member_upload else TRAINED
     return COMPOSITE_SYNTHETIC if has_member_upload else ALGORITHMIC
+
+
+def is_composite(source_type: str) -> bool:
+    return source_type in (COMPOSITE_SYNTHETIC, COMPOSITE_TRAINED)
+
+
+def model_line(credit: ModelCredit) -> str:
+    """"Model: jamroom-folk-ppm v1, learned from …" — the training-data line files, ledger and /credits show."""
+    return f"Model: {credit['name']} v{credit['version']}, {credit['learned_from']} ({credit['licence']})"
+
+
+def with_models(spec: Mapping[str, Any], credits: Sequence[ModelCredit]) -> dict[str, Any]:
+    """A copy of ``spec`` whose ``_provenance`` says trained models made (part of) the result.
+
+    Call it inside a generator before writing files when a learned model was used: the source type
+    becomes the trained one (composite when the job already was), the disclosure names the models
+    and what they learned from, and ``provenance_lines`` / ``png_provenance`` pick that up.
+    """
+    out = dict(spec)
+    block = dict(out.get("_provenance") or {})
+    if credits:
+        composite = is_composite(str(block.get("source_type") or ""))
+        block["source_type"] = source_type_for(composite, trained=True)
+        block["disclosure"] = (
+            "AI-generated with Jamroom using trained models: " + "; ".join(model_line(c) for c in credits) + "."
+        )
+        block["models"] = [dict(c) for c in credits]
+    out["_provenance"] = block
+    return out
 
 
 def _bag(items: Sequence[str]) -> str:
@@ -102,8 +151,8 @@ def png_provenance(
     title = str(block.get("title") or spec.get("prompt") or "Jamroom sketch")
     disclosure = str(block.get("disclosure") or f"Made with Jamroom {generator} v{version}.")
     source_type = str(block.get("source_type") or source_type_for(has_member_upload))
-    if has_member_upload:
-        source_type = COMPOSITE_SYNTHETIC
+    if has_member_upload and not is_composite(source_type):
+        source_type = source_type_for(True, trained=source_type == TRAINED)
     fields = {"prompt": spec.get("prompt", ""), **(extra or {})}
     packet = xmp_packet(
         title=title,
@@ -128,4 +177,6 @@ def provenance_lines(spec: Mapping[str, Any], generator: str, version: str, seed
     ]
     if credits:
         lines.append("Credits: " + "; ".join(credits))
+    for model in block.get("models") or []:
+        lines.append(model_line(model))
     return lines
