@@ -46,7 +46,7 @@ def make_queue(settings: Settings) -> JobQueue:
         from bot.queue.redis import RedisQueue  # imported only when chosen
 
         return RedisQueue.from_settings(settings)
-    return MemoryQueue(fairness_from(settings))
+    return MemoryQueue.from_settings(settings)
 
 
 class Jamroom:

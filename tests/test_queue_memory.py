@@ -9,7 +9,7 @@ from support import origin
 
 from bot.errors import Refused
 from bot.models import Job, Request
-from bot.queue.base import Fairness
+from bot.queue.base import Fairness, Retries
 from bot.queue.memory import MemoryQueue
 
 
@@ -86,3 +86,65 @@ async def test_job_lookup_for_waiting_and_running_jobs():
     waiting = await q.job("jann2")
     assert waiting is not None and waiting.request.origin.event_id == "ann-2"
     assert await q.job("nope") is None
+
+
+# -- retries (issue 13): a delay is honoured, attempts are capped, the last failure is a dead letter --
+
+
+class FakeClock:
+    """A clock the test moves, so waits are decided by the queue's arithmetic, not the machine's speed."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_retry_waits_for_the_platforms_retry_after_then_runs_again():
+    clock = FakeClock()
+    q = MemoryQueue(retries=Retries(max_attempts=5, backoff=0.5), clock=clock)
+    await q.enqueue(job("ann", 1), "a1")
+    taken = await q.consume()
+    assert await q.fail(taken, "429 from the platform", retry=True, delay=5.0)
+    assert await q.position("jann1") == 1 and await q.waiting_of("test:w1:ann") == ["jann1"]
+    clock.now += 4.9  # past the backoff (0.5 s), not past retry_after (5 s)
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.1):
+            await q.consume()
+    clock.now += 0.2
+    again = await q.consume()
+    assert again.id == "jann1" and again.attempts == 2
+
+
+async def test_retries_back_off_then_stop_at_the_cap_as_a_dead_letter():
+    clock = FakeClock()
+    q = MemoryQueue(retries=Retries(max_attempts=3, backoff=1.0), clock=clock)
+    await q.enqueue(job("ann", 1), "a1")
+    waits = []
+    for _ in range(2):
+        taken = await q.consume()
+        assert await q.fail(taken, "503 from the platform", retry=True)
+        waits.append(q._delayed[0][0] - clock.now)
+        clock.now += 100
+    assert waits == [1.0, 2.0]
+    taken = await q.consume()
+    assert taken.attempts == 3
+    assert not await q.fail(taken, "503 from the platform", retry=True)
+    assert not await q.fail(taken, "the result could not be posted", retry=False)  # the worker's give-up: no-op
+    [dead] = await q.failed()
+    assert (dead["id"], dead["attempts"], dead["reason"]) == ("jann1", 3, "exhausted")
+    stats = await q.stats()
+    assert (stats["dead"], stats["failed"], stats["retried"], stats["waiting"], stats["running"]) == (1, 1, 2, 0, 0)
+    assert await q.retry("jann1") and not await q.retry("jann1")
+    again = await q.consume()
+    assert again.id == "jann1" and again.attempts == 1
+
+
+async def test_a_waiting_retry_can_be_cancelled_by_its_member():
+    q = MemoryQueue(retries=Retries(backoff=60))
+    await q.enqueue(job("ann", 1), "a1")
+    assert await q.fail(await q.consume(), "503", retry=True)
+    assert not await q.cancel("jann1", "test:w1:bob")
+    assert await q.cancel("jann1", "test:w1:ann")
+    assert (await q.stats())["waiting"] == 0

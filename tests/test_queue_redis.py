@@ -307,6 +307,19 @@ async def test_retries_back_off_then_dead_letter_then_retry_by_hand(make_queue):
     assert (await q.stats())["dead"] == 0
 
 
+async def test_a_retry_honours_the_platforms_retry_after(make_queue):
+    q = make_queue(max_attempts=3, retry_backoff=0.05)
+    await q.enqueue(job("ann", 1), "a1")
+    assert await q.fail(await q.consume(), "429 from the platform", retry=True, delay=30.0)
+    due = await q._redis.zscore(q.key("delayed"), "jann1")
+    seconds, micros = await q._redis.time()
+    assert due - (seconds * 1000 + micros // 1000) > 25_000  # not the 50 ms backoff
+    assert await q.position("jann1") == 1
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.3):
+            await q.consume()
+
+
 async def test_a_job_that_kills_every_worker_ends_as_a_dead_letter(make_queue):
     await make_queue().enqueue(job("ann", 1), "a1")
     for _ in range(2):

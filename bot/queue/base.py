@@ -32,6 +32,21 @@ class Enqueued:
     duplicate: bool = False
 
 
+@dataclass(frozen=True)
+class Retries:
+    """How failed jobs come back: at most ``max_attempts`` runs, waiting ``backoff`` × 2^(n-1) (up to
+    ``cap``) or the platform's ``retry_after``, whichever is longer."""
+
+    max_attempts: int = 5
+    backoff: float = 2.0
+    cap: float = 300.0
+
+    def delay(self, attempts: int, requested: float = 0.0) -> float:
+        """Seconds before run ``attempts + 1``; a platform's ``retry_after`` is never shortened."""
+        backoff = min(self.cap, self.backoff * 2 ** max(attempts - 1, 0))
+        return max(backoff, max(0.0, requested))
+
+
 def rate_limited_message(limit: int, window: float, retry_in: float) -> str:
     minutes = max(1, round(window / 60))
     wait = max(1, round(retry_in))
@@ -73,8 +88,10 @@ class JobQueue(abc.ABC):
         """The job finished (delivered, or failed for good and the member was told)."""
 
     @abc.abstractmethod
-    async def fail(self, job: Job, error: str, *, retry: bool) -> bool:
-        """The job failed; with ``retry`` it is queued again later. Returns True if it will retry."""
+    async def fail(self, job: Job, error: str, *, retry: bool, delay: float = 0.0) -> bool:
+        """The job failed; with ``retry`` it is queued again after at least ``delay`` seconds (a
+        platform's retry_after) and the backoff.  Returns True if it will retry; False when it failed
+        for good (``retry`` False, or attempts used up): it is then a dead letter."""
 
     @abc.abstractmethod
     async def position(self, job_id: str) -> int | None:

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
+import itertools
 import time
 from collections import deque
 from typing import Any
 
 from bot.errors import Refused
 from bot.models import Job, JobState
-from bot.queue.base import Enqueued, Fairness, JobQueue, rate_limited_message, round_robin_order
+from bot.queue.base import Enqueued, Fairness, JobQueue, Retries, rate_limited_message, round_robin_order
+
+#: Dead letters kept for `jamroom jobs failed` (oldest dropped first).
+DEAD_LETTERS_KEPT = 1000
 
 
 class MemoryQueue(JobQueue):
     backend = "memory"
 
-    def __init__(self, fairness: Fairness | None = None, *, clock=time.monotonic) -> None:
+    def __init__(self, fairness: Fairness | None = None, *, retries: Retries | None = None,
+                 clock=time.monotonic) -> None:
         self.fairness = fairness or Fairness()
+        self.retries = retries or Retries()
         self._clock = clock
+        #: Retries not yet due: a heap of (due, tie-breaker, job).
+        self._delayed: list[tuple[float, int, Job]] = []
+        self._tie = itertools.count()
+        self._dead: deque[dict[str, Any]] = deque(maxlen=DEAD_LETTERS_KEPT)
         self._waiting: dict[str, deque[Job]] = {}
         self._rotation: deque[str] = deque()
         self._running: dict[str, int] = {}
@@ -27,6 +39,13 @@ class MemoryQueue(JobQueue):
         self._accepted: dict[str, deque[float]] = {}
         self._changed = asyncio.Condition()
         self._counts = {"done": 0, "failed": 0, "cancelled": 0, "retried": 0}
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> MemoryQueue:
+        """The queue the settings describe (fairness, retry cap and backoff)."""
+        fairness = Fairness(settings.member_in_flight, settings.rate_limit, settings.rate_window,
+                            settings.idempotency_ttl)
+        return cls(fairness, retries=Retries(settings.max_attempts, settings.retry_backoff))
 
     async def enqueue(self, job: Job, idempotency_key: str) -> Enqueued:
         now = self._clock()
@@ -56,11 +75,14 @@ class MemoryQueue(JobQueue):
         if len(self._keys) > 1000:
             self._keys = {k: v for k, v in self._keys.items() if now - v[0] < ttl}
 
-    def _push(self, job: Job) -> None:
+    def _push(self, job: Job, *, front: bool = False) -> None:
         queue = self._waiting.setdefault(job.member, deque())
         if not queue and job.member not in self._rotation:
             self._rotation.append(job.member)
-        queue.append(job)
+        if front:
+            queue.appendleft(job)
+        else:
+            queue.append(job)
         self._states[job.id] = JobState.WAITING
 
     def _take(self) -> Job | None:
@@ -77,9 +99,19 @@ class MemoryQueue(JobQueue):
             return job
         return None
 
+    def _promote_due(self) -> float | None:
+        """Retries whose time has come go to the front of their member's queue; returns seconds until
+        the next one is due (None when there is none)."""
+        now = self._clock()
+        while self._delayed and self._delayed[0][0] <= now:
+            _, _, job = heapq.heappop(self._delayed)
+            self._push(job, front=True)
+        return self._delayed[0][0] - now if self._delayed else None
+
     async def consume(self, worker: str = "worker") -> Job:
         async with self._changed:
             while True:
+                next_due = self._promote_due()
                 job = self._take()
                 if job is not None:
                     self._running[job.member] = self._running.get(job.member, 0) + 1
@@ -87,31 +119,63 @@ class MemoryQueue(JobQueue):
                     self._states[job.id] = JobState.RUNNING
                     job.attempts += 1
                     return job
-                await self._changed.wait()
+                if next_due is None:
+                    await self._changed.wait()
+                else:
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(max(next_due, 0.001)):
+                            await self._changed.wait()
 
-    async def _finish(self, job: Job, state: JobState) -> None:
+    async def _finish(self, job: Job, state: JobState) -> bool:
+        """Stop counting ``job`` as running; False when it was not running (already finished)."""
         async with self._changed:
-            if self._running_jobs.pop(job.id, None) is not None:
+            was_running = self._running_jobs.pop(job.id, None) is not None
+            if was_running:
                 self._running[job.member] -= 1
                 if not self._running[job.member]:
                     del self._running[job.member]
-            self._states[job.id] = state
+                self._states[job.id] = state
             self._changed.notify_all()
+            return was_running
 
     async def ack(self, job: Job) -> None:
         await self._finish(job, JobState.DONE)
         self._counts["done"] += 1
 
-    async def fail(self, job: Job, error: str, *, retry: bool) -> bool:
-        if retry:
-            await self._finish(job, JobState.WAITING)
+    async def fail(self, job: Job, error: str, *, retry: bool, delay: float = 0.0) -> bool:
+        again = retry and job.attempts < self.retries.max_attempts
+        if not await self._finish(job, JobState.WAITING if again else JobState.FAILED):
+            return False  # already finished (e.g. the worker's give-up after the last retry)
+        if again:
             self._counts["retried"] += 1
+            due = self._clock() + self.retries.delay(job.attempts, delay)
             async with self._changed:
-                self._push(job)
+                heapq.heappush(self._delayed, (due, next(self._tie), job))
                 self._changed.notify_all()
             return True
-        await self._finish(job, JobState.FAILED)
+        self._bury(job, error, "exhausted" if retry else "gave-up")
+        return False
+
+    def _bury(self, job: Job, error: str, reason: str) -> None:
         self._counts["failed"] += 1
+        self._dead.append({"id": job.id, "member": job.member, "attempts": job.attempts, "reason": reason,
+                           "error": error[:500], "at": time.time(), "job": job.to_dict()})
+
+    async def failed(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Dead letters, newest first (the same fields as the Redis queue's)."""
+        return list(itertools.islice(reversed(self._dead), limit))
+
+    async def retry(self, job_id: str) -> bool:
+        """Put a dead letter back on its member's queue with fresh attempts."""
+        for letter in self._dead:
+            if letter["id"] == job_id:
+                self._dead.remove(letter)
+                job = Job.from_dict(letter["job"])
+                job.attempts = 0
+                async with self._changed:
+                    self._push(job)
+                    self._changed.notify_all()
+                return True
         return False
 
     async def position(self, job_id: str) -> int | None:
@@ -121,13 +185,21 @@ class MemoryQueue(JobQueue):
         if state is not JobState.WAITING:
             return None
         queues = {m: list(q) for m, q in self._waiting.items()}
-        for i, job in enumerate(round_robin_order(queues, list(self._rotation))):
+        order = round_robin_order(queues, list(self._rotation)) + [j for _, _, j in sorted(self._delayed)]
+        for i, job in enumerate(order):
             if job.id == job_id:
                 return i + 1
         return None
 
     async def cancel(self, job_id: str, member: str) -> bool:
         async with self._changed:
+            for i, (_, _, job) in enumerate(self._delayed):
+                if job.id == job_id and job.member == member:
+                    self._delayed.pop(i)
+                    heapq.heapify(self._delayed)
+                    self._states[job_id] = JobState.CANCELLED
+                    self._counts["cancelled"] += 1
+                    return True
             queue = self._waiting.get(member)
             if not queue:
                 return False
@@ -150,15 +222,21 @@ class MemoryQueue(JobQueue):
             for job in queue:
                 if job.id == job_id:
                     return job
+        for _, _, job in self._delayed:
+            if job.id == job_id:
+                return job
         return None
 
     async def waiting_of(self, member: str) -> list[str]:
-        return [job.id for job in self._waiting.get(member, ())]
+        delayed = [job.id for _, _, job in sorted(self._delayed) if job.member == member]
+        return [job.id for job in self._waiting.get(member, ())] + delayed
 
     async def stats(self) -> dict[str, Any]:
         return {
             "backend": self.backend,
-            "waiting": sum(len(q) for q in self._waiting.values()),
+            "waiting": sum(len(q) for q in self._waiting.values()) + len(self._delayed),
+            "delayed": len(self._delayed),
             "running": len(self._running_jobs),
+            "dead": len(self._dead),
             **self._counts,
         }

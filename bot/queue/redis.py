@@ -159,10 +159,10 @@ class RedisQueue(JobQueue):
         self._held.pop(job.id, None)
         await self._reliably("ack", job.id)
 
-    async def fail(self, job: Job, error: str, *, retry: bool) -> bool:
+    async def fail(self, job: Job, error: str, *, retry: bool, delay: float = 0.0) -> bool:
         self._held.pop(job.id, None)
         got = await self._reliably("fail", job.id, error[:500], int(retry), self.max_attempts,
-                                   _ms(self.retry_backoff), _ms(self.backoff_cap))
+                                   _ms(self.retry_backoff), _ms(self.backoff_cap), max(0, round(delay * 1000)))
         if got is None:
             return retry
         return got in (1, 2)

@@ -211,11 +211,13 @@ forget(id)
 return 1
 """
 
-#: ARGV: P, id, error, retry (0/1), max_attempts, backoff ms, backoff cap ms
+#: ARGV: P, id, error, retry (0/1), max_attempts, backoff ms, backoff cap ms, requested delay ms
+#: (a platform's retry_after: never shortened, not capped)
 #: -> 1 retry scheduled, 0 dead-lettered, 2 not ours any more but still queued or running, -1 gone
 FAIL = PRELUDE + r"""
 local id, err, retry = ARGV[2], ARGV[3], ARGV[4] == '1'
 local max_attempts, backoff, cap = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local requested = tonumber(ARGV[8] or '0')
 if redis.call('ZREM', P .. ':running', id) == 0 then
   if redis.call('HEXISTS', P .. ':owner', id) == 1 then return 2 end
   return -1
@@ -226,7 +228,7 @@ release(member)
 local now = now_ms()
 local attempts = tonumber(redis.call('HGET', P .. ':attempts', id) or '0')
 if retry and attempts < max_attempts then
-  local delay = math.min(cap, backoff * 2 ^ math.max(attempts - 1, 0))
+  local delay = math.max(math.min(cap, backoff * 2 ^ math.max(attempts - 1, 0)), requested)
   redis.call('ZADD', P .. ':delayed', now + delay, id)
   redis.call('HSET', P .. ':state', id, 'delayed')
   redis.call('HINCRBY', P .. ':counts', 'retried', 1)
