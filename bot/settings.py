@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     port: int = 8080
     public_url: str | None = None
     studio_token: str | None = None
+    #: Bearer token for /metrics from other machines (scrapers); the studio token works too.
+    metrics_token: str | None = None
 
     #: Generator processes in the pool (and jobs run at once) per worker.
     concurrency: int = 2
