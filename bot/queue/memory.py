@@ -1,4 +1,8 @@
-"""The in-process queue: the default for `jamroom serve` and `jamroom try`."""
+"""The in-process queue: the default for `jamroom serve` and `jamroom try`.
+
+With a :class:`Journal` (``from_settings``: ``<JAMROOM_DATA>/queue.sqlite3``) waiting, delayed and
+running jobs are written to SQLite and taken up again at start, so a SIGKILL or SIGTERM loses none.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from typing import Any
 from bot.errors import Refused
 from bot.models import Job, JobState
 from bot.queue.base import Enqueued, Fairness, JobQueue, Retries, rate_limited_message, round_robin_order
+from bot.queue.journal import Journal
 
 #: Dead letters kept for `jamroom jobs failed` (oldest dropped first).
 DEAD_LETTERS_KEPT = 1000
@@ -22,7 +27,7 @@ class MemoryQueue(JobQueue):
     backend = "memory"
 
     def __init__(self, fairness: Fairness | None = None, *, retries: Retries | None = None,
-                 clock=time.monotonic) -> None:
+                 journal: Journal | None = None, clock=time.monotonic) -> None:
         self.fairness = fairness or Fairness()
         self.retries = retries or Retries()
         self._clock = clock
@@ -38,14 +43,37 @@ class MemoryQueue(JobQueue):
         self._keys: dict[str, tuple[float, Job]] = {}
         self._accepted: dict[str, deque[float]] = {}
         self._changed = asyncio.Condition()
-        self._counts = {"done": 0, "failed": 0, "cancelled": 0, "retried": 0}
+        self._counts = {"done": 0, "failed": 0, "cancelled": 0, "retried": 0, "resumed": 0}
+        self.journal = journal
+        if journal is not None:
+            self._resume(journal)
+
+    def _resume(self, journal: Journal) -> None:
+        """Take up the jobs a previous run left: running ones run again (unless that was their last
+        attempt: then they are dead letters, so a job that kills the process cannot loop forever)."""
+        now, wall = self._clock(), time.time()
+        for saved in journal.load():
+            job, state = saved["job"], saved["state"]
+            self._keys[saved["key"]] = (now, job)
+            if state == "running" and job.attempts >= self.retries.max_attempts:
+                self._bury(job, "the process stopped during each attempt", "lost")
+                journal.drop_now(job.id)
+                continue
+            self._counts["resumed"] += 1
+            if state == "delayed":
+                due = now + max(0.0, saved["due"] - wall)
+                heapq.heappush(self._delayed, (due, next(self._tie), job))
+                self._states[job.id] = JobState.WAITING
+            else:
+                self._push(job)
 
     @classmethod
     def from_settings(cls, settings: Any) -> MemoryQueue:
         """The queue the settings describe (fairness, retry cap and backoff)."""
         fairness = Fairness(settings.member_in_flight, settings.rate_limit, settings.rate_window,
                             settings.idempotency_ttl)
-        return cls(fairness, retries=Retries(settings.max_attempts, settings.retry_backoff))
+        return cls(fairness, retries=Retries(settings.max_attempts, settings.retry_backoff),
+                   journal=Journal(settings.data / "queue.sqlite3"))
 
     async def enqueue(self, job: Job, idempotency_key: str) -> Enqueued:
         now = self._clock()
@@ -57,6 +85,8 @@ class MemoryQueue(JobQueue):
         self._check_rate(job.member, now)
         self._keys[idempotency_key] = (now, job)
         self._accepted.setdefault(job.member, deque()).append(now)
+        if self.journal is not None:
+            await self.journal.add(job, idempotency_key)
         async with self._changed:
             self._push(job)
             self._changed.notify_all()
@@ -109,6 +139,12 @@ class MemoryQueue(JobQueue):
         return self._delayed[0][0] - now if self._delayed else None
 
     async def consume(self, worker: str = "worker") -> Job:
+        job = await self._next()
+        if self.journal is not None:
+            await self.journal.started(job)
+        return job
+
+    async def _next(self) -> Job:
         async with self._changed:
             while True:
                 next_due = self._promote_due()
@@ -141,6 +177,8 @@ class MemoryQueue(JobQueue):
     async def ack(self, job: Job) -> None:
         await self._finish(job, JobState.DONE)
         self._counts["done"] += 1
+        if self.journal is not None:
+            await self.journal.done(job.id)
 
     async def fail(self, job: Job, error: str, *, retry: bool, delay: float = 0.0) -> bool:
         again = retry and job.attempts < self.retries.max_attempts
@@ -148,12 +186,17 @@ class MemoryQueue(JobQueue):
             return False  # already finished (e.g. the worker's give-up after the last retry)
         if again:
             self._counts["retried"] += 1
-            due = self._clock() + self.retries.delay(job.attempts, delay)
+            wait = self.retries.delay(job.attempts, delay)
+            if self.journal is not None:
+                await self.journal.delayed(job, wait)
+            due = self._clock() + wait
             async with self._changed:
                 heapq.heappush(self._delayed, (due, next(self._tie), job))
                 self._changed.notify_all()
             return True
         self._bury(job, error, "exhausted" if retry else "gave-up")
+        if self.journal is not None:
+            await self.journal.done(job.id)
         return False
 
     def _bury(self, job: Job, error: str, reason: str) -> None:
@@ -172,6 +215,8 @@ class MemoryQueue(JobQueue):
                 self._dead.remove(letter)
                 job = Job.from_dict(letter["job"])
                 job.attempts = 0
+                if self.journal is not None:
+                    await self.journal.add(job, f"retry:{job.id}")
                 async with self._changed:
                     self._push(job)
                     self._changed.notify_all()
@@ -199,6 +244,7 @@ class MemoryQueue(JobQueue):
                     heapq.heapify(self._delayed)
                     self._states[job_id] = JobState.CANCELLED
                     self._counts["cancelled"] += 1
+                    await self._forget(job_id)
                     return True
             queue = self._waiting.get(member)
             if not queue:
@@ -212,8 +258,18 @@ class MemoryQueue(JobQueue):
                     self._states[job_id] = JobState.CANCELLED
                     self._counts["cancelled"] += 1
                     self._changed.notify_all()
+                    await self._forget(job_id)
                     return True
         return False
+
+    async def _forget(self, job_id: str) -> None:
+        if self.journal is not None:
+            await self.journal.done(job_id)
+
+    async def close(self) -> None:
+        if self.journal is not None:
+            await self.journal.close()
+            self.journal = None
 
     async def job(self, job_id: str) -> Job | None:
         if job_id in self._running_jobs:
