@@ -18,7 +18,7 @@ from generators.base import Generator
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "jamroom.generators"
-BUILTIN_PACKAGES = ("generators.image", "generators.music", "generators.audio")
+BUILTIN_PACKAGES = ("generators.image", "generators.music", "generators.audio", "generators.listen")
 
 
 def _builtin() -> list[type]:
