@@ -65,9 +65,14 @@ async def _credits(args: argparse.Namespace) -> int:
 
 
 async def _verify(args: argparse.Namespace) -> int:
+    from bot.ledger.chain import MalformedHead
+
     ledger = await _open()
     try:
         verdict = await ledger.verify(args.head)
+    except MalformedHead as exc:
+        print(f"ledger verify: {exc}", file=sys.stderr)
+        return 2
     finally:
         await ledger.close()
     if not verdict.ok:
@@ -83,7 +88,7 @@ async def _head(args: argparse.Namespace) -> int:
         seq, digest = await ledger.head()
     finally:
         await ledger.close()
-    print(digest)
+    print(f"{seq}:{digest}")
     print(f"(entry #{seq}; keep this hash somewhere else to detect removed entries later)", file=sys.stderr)
     return 0
 

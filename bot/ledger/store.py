@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.ledger import migrate
-from bot.ledger.chain import GENESIS, Verdict, canonical, entry_hash, verify_rows
+from bot.ledger.chain import GENESIS, Head, Verdict, canonical, check_contributions, entry_hash, verify_rows
 from bot.ledger.schema import contributions, deliveries, entries
 from bot.models import Artifact
 
@@ -127,7 +127,10 @@ class Ledger:
             query = query.limit(limit)
         async with self.engine.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return [Artifact.from_dict(json.loads(r.payload)) for r in rows]
+        found = [Artifact.from_dict(json.loads(r.payload)) for r in rows]
+        if member is not None:  # the index only finds candidates; the chained payload decides (a forged row can't)
+            found = [a for a in found if any(c.member == member for c in a.contributors)]
+        return found
 
     async def latest(self, thread: str, kinds: tuple[str, ...] = ()) -> Artifact | None:
         for artifact in await self.artifacts(thread=thread, newest_first=True, limit=50):
@@ -191,11 +194,19 @@ class Ledger:
                 select(entries.c.seq, entries.c.hash).order_by(entries.c.seq.desc()).limit(1))).first()
         return (row.seq, row.hash) if row else (0, GENESIS)
 
-    async def verify(self, head: str | None = None) -> Verdict:
+    async def verify(self, head: str | Head | None = None) -> Verdict:
+        """The chain, then the credits index against it; raises chain.MalformedHead for a bad head."""
         async with self.engine.connect() as conn:
             result = await conn.stream(select(entries).order_by(entries.c.seq))
             rows = [row async for row in result]
-        return verify_rows(rows, head)
+            credits = (await conn.execute(select(contributions))).all()
+        verdict = verify_rows(rows, head)
+        if not verdict.ok:
+            return verdict
+        wrong = check_contributions((r for r in rows if r.kind == "artifact"), credits)
+        if wrong is not None:
+            return Verdict(False, verdict.checked, verdict.head, wrong.problem, wrong.first_bad_seq)
+        return verdict
 
     async def count(self) -> int:
         async with self.engine.connect() as conn:
