@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.catalog.parse import Parsed, parse, validate
-from bot.catalog.spec import Command, OptionType, Permission
+from bot.catalog.spec import Command, OptionType, Permission, mime_refusal
 from bot.credits import merge_contributors
 from bot.errors import UserError
 from bot.handlers import handlers
@@ -179,8 +179,7 @@ class Intake:
                 raise UserError(f"{opt.name} is too large: {upload.size / 1e6:.1f} MB "
                                 f"(limit {opt.max_bytes / 1e6:.0f} MB)")
             if opt.mimes and upload.mime not in opt.mimes:
-                raise UserError(f"{opt.name} must be {', '.join(m.split('/')[-1] for m in opt.mimes)}; "
-                                f"got {upload.mime or 'an unknown type'}")
+                raise UserError(mime_refusal(command.name, opt, upload.mime, upload.name))
             if not self.jam.store.has(upload.sha256):
                 raise UserError(f"{opt.name} was not received; upload it again")
             files[opt.name] = upload

@@ -81,6 +81,8 @@ def convert(opt: Option, raw: Any) -> Any:
         raise ParseError(
             f"{name} must be one of {', '.join(opt.choices)}; got '{_short(text)}'{_suggest(key, list(opt.choices))}"
         )
+    if opt.type is OptionType.FILE and not _REF.fullmatch(text):
+        raise ParseError(f"{name}: attach the file to your message instead of typing its name")
     if opt.type in (OptionType.ARTIFACT, OptionType.FILE, OptionType.MEMBER):
         if not _REF.fullmatch(text):
             raise ParseError(f"{name} must be {opt.allowed()}, got '{_short(text)}'")
@@ -190,6 +192,62 @@ def _quoted(body: str, start: int, name: str) -> tuple[str, int]:
     return body[start + 1 : end], end + 1
 
 
+#: Midjourney-style flags members type at the end of a prompt -> the option they set.
+FLAGS: dict[str, str] = {"ar": "ar", "aspect": "ar", "seed": "seed", "style": "style", "no": "no"}
+_FLAG_START = re.compile(r"(?:^|\s)(?:--|—|–)(?=[A-Za-z])")
+_FLAG = re.compile(r"(?:--|—|–)([A-Za-z][A-Za-z-]*)(?:\s+(.*?))?\s*(?=(?:\s(?:--|—|–)[A-Za-z])|$)", re.S)
+
+
+def _flag_names() -> str:
+    return "--ar W:H, --seed N, --style NAME and --no WORD"
+
+
+def split_flags(command: Command, body: str) -> tuple[str, dict[str, str]]:
+    """Take `--ar 16:9 --seed 7 --no trees` off the end of a prompt (a Midjourney habit).
+
+    Only commands with free text take flags; an unknown flag is refused with the list we take,
+    rather than drawn as part of the prompt.  Phones turn ``--`` into a dash, so ``—ar`` works too.
+    """
+    if command.bare is None:
+        return body, {}
+    start = _FLAG_START.search(body)
+    if start is None:
+        return body, {}
+    head, tail = body[: start.start()], body[start.start():].strip()
+    flags: dict[str, str] = {}
+    for match in _FLAG.finditer(tail):
+        name, value = match.group(1).casefold(), (match.group(2) or "").strip()
+        option = FLAGS.get(name)
+        if option is None:
+            raise ParseError(f"--{_short(name, 20)} isn't a flag Jamroom takes; at the end of a prompt use "
+                             f"{_flag_names()}")
+        if command.option(option) is None:
+            raise ParseError(f"/{command.name} takes no --{name}")
+        if not value:
+            raise ParseError(f"--{name} needs a value, e.g. {'--ar 16:9' if option == 'ar' else f'--{name} …'}")
+        if option == "no":
+            flags["no"] = f"{flags['no']}, {value}" if "no" in flags else value
+        elif option in flags:
+            raise ParseError(f"--{name} is given twice")
+        else:
+            flags[option] = value
+    return head, flags
+
+
+def _leading_choice(command: Command, tokens: list[tuple[str | None, str]]) -> str | None:
+    """`/labels on scope:channel …`: a first bare word that is a choice of the first option fills it."""
+    if not tokens or tokens[0][0] is not None or not command.options:
+        return None
+    first = command.options[0]
+    if first.type is not OptionType.CHOICE or first.name == command.bare:
+        return None
+    if any(name is not None and name.casefold() == first.name for name, _ in tokens):
+        return None
+    word = tokens[0][1].casefold()
+    known = {c.casefold() for c in first.choices} | {a.casefold() for a in first.aliases}
+    return first.name if word in known else None
+
+
 def parse(text: str, cat: Catalog | None = None) -> Parsed:
     """Parse chat text into a command and validated values."""
     cat = cat or catalog()
@@ -207,9 +265,15 @@ def parse(text: str, cat: Catalog | None = None) -> Parsed:
         shown = clean_text("command", _short(head, 30)) or "?"
         known = [c.name for c in cat.all()]
         raise ParseError(f"unknown command {shown}{_suggest(name, known)}; type /help to see the commands")
-    raw: dict[str, Any] = {}
+    body, flags = split_flags(command, body)
+    raw: dict[str, Any] = dict(flags)
     bare: list[str] = []
-    for opt_name, value in _tokens(body):
+    tokens = _tokens(body)
+    lead = _leading_choice(command, tokens)
+    if lead is not None:
+        raw[lead] = tokens[0][1]
+        tokens = tokens[1:]
+    for opt_name, value in tokens:
         if opt_name is None:
             bare.append(value)
             continue
@@ -224,7 +288,8 @@ def parse(text: str, cat: Catalog | None = None) -> Parsed:
                 )
             raise ParseError(f"/{command.name} has no option '{_short(opt_name, 24)}'")
         if key in raw:
-            raise ParseError(f"{key} is given twice")
+            how = " (as an option and as a --flag)" if key in flags else ""
+            raise ParseError(f"{key} is given twice{how}")
         raw[key] = value
     words = " ".join(w for w in bare if w)
     if words:

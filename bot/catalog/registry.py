@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from bot.catalog import domains
@@ -23,10 +23,19 @@ class Catalog:
     follow_ups: Mapping[str, tuple[FollowUp, ...]]
 
     def get(self, name: str) -> Command | None:
-        return self.commands.get(name.lower().lstrip("/"))
+        """The command a typed name means; an alias resolves to the command it stands for."""
+        command = self.commands.get(name.lower().lstrip("/"))
+        if command is not None and command.alias_of is not None:
+            return self.commands.get(command.alias_of)
+        return command
 
     def all(self) -> list[Command]:
+        """Every command members can type, aliases included (platforms register each name)."""
         return sorted(self.commands.values(), key=lambda c: (c.group, c.name))
+
+    def canonical(self) -> list[Command]:
+        """Commands without their aliases, for help listings."""
+        return [c for c in self.all() if c.alias_of is None]
 
     def actions_for(self, kind: str) -> tuple[FollowUp, ...]:
         return self.follow_ups.get(kind, ())
@@ -37,10 +46,15 @@ def build_catalog(modules: Iterable[object]) -> Catalog:
     commands: dict[str, Command] = {}
     follow_ups: dict[str, list[FollowUp]] = {}
     for module in modules:
-        for command in getattr(module, "COMMANDS", ()):
-            if command.name in commands:
-                raise ValueError(f"command /{command.name} declared twice")
-            commands[command.name] = command
+        for declared in getattr(module, "COMMANDS", ()):
+            alias_copies = [replace(declared, name=alias, aliases=(), alias_of=declared.name,
+                                    description=f"Same as /{declared.name}: {declared.description}",
+                                    examples=())
+                            for alias in declared.aliases]
+            for command in (declared, *alias_copies):
+                if command.name in commands:
+                    raise ValueError(f"command /{command.name} declared twice")
+                commands[command.name] = command
         extra: Mapping[str, Sequence[FollowUp]] = getattr(module, "FOLLOW_UPS", {})
         for kind, buttons in extra.items():
             follow_ups.setdefault(kind, []).extend(buttons)

@@ -66,9 +66,54 @@ class Option:
             return "true or false"
         if self.type is OptionType.ARTIFACT:
             return "an artifact id or 'latest'"
+        if self.type is OptionType.FILE:
+            limit = f", up to {self.max_bytes / 1e6:.0f} MB" if self.max_bytes else ""
+            return f"an attached {file_words(self.mimes)}{limit}"
+        if self.type is OptionType.MEMBER:
+            return "'me' or a member"
         if self.max_length:
             return f"text up to {self.max_length:,} characters"
         return "text"
+
+
+#: What members call a file, by MIME family: "a .mid file", "a picture", "a recording".
+_FAMILIES: tuple[tuple[str, str, str], ...] = (
+    ("midi", ".mid file", "a .mid file"),
+    ("image/", "picture (PNG, JPEG or WebP)", "a picture"),
+    ("audio/", "recording (WAV, FLAC, OGG, MP3 or M4A)", "a recording"),
+    ("video/", "video", "a video"),
+    ("text/", "text file", "a text file"),
+    ("pdf", "PDF", "a PDF"),
+)
+
+
+def file_words(mimes: tuple[str, ...]) -> str:
+    """Human words for accepted MIME types ("picture (PNG, JPEG or WebP)"); "file" when any type goes."""
+    words: list[str] = []
+    for mime in mimes:
+        for marker, noun, _ in _FAMILIES:
+            if marker in mime and noun not in words:
+                words.append(noun)
+                break
+    return " or ".join(words) if words else "file"
+
+
+def what_file_is(mime: str, name: str = "") -> str:
+    """ "a picture", "a recording"… for the file a member actually sent."""
+    for marker, _, phrase in _FAMILIES:
+        if marker in (mime or ""):
+            return phrase
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return f"a .{suffix} file" if suffix and suffix.isalnum() and len(suffix) <= 5 else "a file of an unknown type"
+
+
+def mime_refusal(command: str, option: Option, mime: str, name: str = "") -> str:
+    """One line for a file of the wrong kind: "that's a picture; /riff takes a .mid file"."""
+    return f"that's {what_file_is(mime, name)}; /{command} takes {_article(file_words(option.mimes))}"
+
+
+def _article(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 def _num(value: float | None) -> str | None:
@@ -101,6 +146,10 @@ class Command:
     examples: tuple[str, ...] = ()
     #: Domain heading in help ("images", "music", "credits", "moderation", "core").
     group: str = "core"
+    #: Other names members type for it ("imagine" for sketch, a Midjourney habit); each becomes a
+    #: full command in the catalog (so platforms register it) with ``alias_of`` set.
+    aliases: tuple[str, ...] = ()
+    alias_of: str | None = None
 
     def option(self, name: str) -> Option | None:
         for opt in self.options:
