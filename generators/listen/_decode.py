@@ -20,9 +20,10 @@ import numpy as np
 from scipy.signal import resample_poly
 
 from generators.base import GeneratorError
+from generators.listen import _formats
 from generators.listen._model import SAMPLE_RATE
 
-MAX_SECONDS = 60.0
+MAX_SECONDS = float(_formats.MAX_SECONDS)
 MIN_SECONDS = 0.5
 BLOCK_FRAMES = 32768
 SOUNDFILE_FORMATS = ("wav", "flac", "ogg", "mp3", "aiff")

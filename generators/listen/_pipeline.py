@@ -13,18 +13,12 @@ import numpy as np
 
 from generators.base import GeneratorError, InputFile
 from generators.listen import _decode, _model, _notes, _timing
+from generators.listen._formats import AUDIO_SUFFIXES, MIDI_MIMES
 from generators.music.score import METERS, Score
 from generators.provenance import COMPOSITE_TRAINED, ModelCredit, with_models
 
 KINDS = ("auto", "voice", "instrument")
 QUANTIZE = tuple(_timing.QUANTIZE_GRIDS)
-AUDIO_MIMES = (
-    "audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave", "audio/flac", "audio/x-flac", "audio/ogg",
-    "audio/opus", "audio/mpeg", "audio/mp3", "audio/aac", "audio/x-aac", "audio/mp4", "audio/x-m4a", "audio/m4a",
-    "audio/webm", "audio/aiff", "audio/x-aiff", "video/mp4", "application/octet-stream",
-)
-AUDIO_SUFFIXES = (".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aac", ".m4a", ".mp4", ".webm",
-                  ".aif", ".aiff", ".3gp")
 SILENT_PEAK = 10 ** (-50 / 20)  # below −50 dBFS everywhere: silence
 NOISE_FLATNESS = 0.3
 #: Above this share of frames with two or more notes (not octaves), ``kind:auto`` reads chords.
@@ -65,9 +59,11 @@ class Hearing:
 def is_recording(f: InputFile) -> bool:
     """An upload that looks like audio by its MIME type or name (the bytes are checked when decoding)."""
     name = f.name.lower()
-    if f.mime.startswith("audio/") and f.mime not in ("audio/midi", "audio/x-midi", "audio/mid"):
+    if name.endswith((".mid", ".midi")) or f.mime in MIDI_MIMES:
+        return False
+    if f.mime.startswith("audio/") or name.endswith(AUDIO_SUFFIXES):
         return True
-    return name.endswith(AUDIO_SUFFIXES)
+    return f.data[:4] != b"MThd" and len(f.data) >= 4
 
 
 def recording_input(inputs: Sequence[InputFile]) -> InputFile:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.catalog.spec import Command, FollowUp, Option, OptionType
 from generators.base import KIND_MUSIC
+from generators.listen._formats import AUDIO_MIMES
 from generators.music.drums import BEAT_GENRES
 from generators.music.mood import GENRE_ALIASES, GENRES
 from generators.music.score import METERS
@@ -106,17 +107,21 @@ COMMANDS = [
     ),
     Command(
         name="riff",
-        description="Use your own MIDI file (type 0 or 1, up to 1 MB): vary, continue, harmonize or drumify it",
+        description="Your own MIDI file or recording (up to 1 MB): vary, continue, harmonize or drumify it",
         options=(
-            Option("file", OptionType.FILE, "Your .mid file", required=True, mimes=MIDI_MIMES, max_bytes=MIDI_LIMIT),
+            Option("file", OptionType.FILE, "Your .mid file, or a recording (WAV, FLAC, OGG, MP3, M4A) to transcribe",
+                   required=True, mimes=MIDI_MIMES + tuple(m for m in AUDIO_MIMES if m not in MIDI_MIMES),
+                   max_bytes=MIDI_LIMIT),
             Option("action", OptionType.CHOICE, "What to do with it", default="vary",
                    choices=("vary", "continue", "harmonize", "drumify"), aliases={"harmonise": "harmonize"}),
+            Option("bars", OptionType.INTEGER, "Bars to add with action:continue", default=4, min=1, max=16),
             SEED,
         ),
         generator="music.riff",
         action="riff",
         group="music",
-        examples=("/riff file:<your.mid>", "/riff file:<your.mid> action:harmonize"),
+        examples=("/riff file:<your.mid>", "/riff file:<your.mid> action:harmonize",
+                  "/riff file:<hum.m4a> action:continue bars:8"),
     ),
     Command(
         name="export",
