@@ -13,7 +13,8 @@ from support import make_jam, settings_for
 from adapters.studio import mount, mount_outbound
 from adapters.studio.access import Access, is_loopback
 from adapters.studio.links import base_url, file_url, permalink
-from adapters.studio.members import BadInput, clean_event, clean_name, clean_thread, member_id, origin_for
+from adapters.studio.identity import member_id_for, new_secret, valid
+from adapters.studio.members import BadInput, clean_event, clean_name, clean_thread, origin_for
 from adapters.studio.messages import show_as
 from adapters.studio.relay import RelayOutbound, delivery_from_dict, delivery_to_dict, listen
 from adapters.studio.uploads import Shelf, clean_filename, mime_of
@@ -23,9 +24,13 @@ from bot.web import make_app
 
 def test_display_names_and_member_ids():
     assert clean_name("  Ann   Lee ") == "Ann Lee"
-    assert member_id("Ann Lee") == member_id("ann lee") == member_id("ANN_LEE") == "ann-lee"
-    assert member_id("Zoë") == member_id("zoë") != member_id("Zoe")
-    assert member_id("Zoë").startswith("m-") and member_id("山田").startswith("m-")
+    # The member id comes from the browser's secret, never from the name.
+    one, two = new_secret(), new_secret()
+    assert valid(one) and one != two and member_id_for(one) != member_id_for(two)
+    assert member_id_for(one) == member_id_for(one) and member_id_for(one).startswith("b-")
+    assert one not in member_id_for(one)
+    for forged in ("ann", "", "x" * 20, "a b" * 20, None):
+        assert not valid(forged)
     for bad in ("", "   ", "x" * 33, "a\u0000b", "bi\u202edi", None, 7):
         with pytest.raises(BadInput):
             clean_name(bad)
@@ -44,11 +49,11 @@ def test_thread_and_event_ids_are_checked():
 
 
 def test_origin_is_the_studio_thread_and_namespaces_the_event():
-    origin = origin_for("Ann", "jam-1", "0b6f1c7e-aaaa", moderator=True)
+    origin = origin_for("b-1", "Ann", "jam-1", "0b6f1c7e-aaaa", moderator=True)
     assert (origin.platform, origin.workspace, origin.channel, origin.thread) == ("studio", "local", "studio", "jam-1")
-    assert origin.member_key == "studio:local:ann" and origin.member_name == "Ann" and origin.is_moderator
-    assert origin.event_id == "ann:0b6f1c7e-aaaa"
-    assert origin_for("Bob", "jam-1", "0b6f1c7e-aaaa", moderator=False).event_id != origin.event_id
+    assert origin.member_key == "studio:local:b-1" and origin.member_name == "Ann" and origin.is_moderator
+    assert origin.event_id == "b-1:0b6f1c7e-aaaa"
+    assert origin_for("b-2", "Ann", "jam-1", "0b6f1c7e-aaaa", moderator=False).event_id != origin.event_id
 
 
 def test_upload_names_and_types():
@@ -97,7 +102,7 @@ def test_files_show_by_type():
 
 
 def _delivery(thread: str) -> Delivery:
-    origin = origin_for("Ann", thread, "0b6f1c7e-aaaa", moderator=True)
+    origin = origin_for("b-1", "Ann", thread, "0b6f1c7e-aaaa", moderator=True)
     artifact = Artifact("a1", "note", origin.thread_key, "test.echo", "1", {"prompt": "x"}, 7, [],
                         [Contributor(origin.member_key, "Ann", Role.PROMPTED)],
                         [ArtifactFile("echo.txt", "text/plain", "0" * 64, 3, True)], summary="echo: x", job_id="j1")

@@ -4,6 +4,11 @@ The hub is also the studio's outbound (platform ``studio``): the worker's progre
 notes and deliveries land here and go to every tab in the thread.  Each tab has its
 own bounded outbox and writer task, so one slow tab never delays the others
 and a broadcast is one list append per tab.
+
+The thread log keeps one rule (docs/security.md): a refusal or a private answer goes to
+its sender's tabs only and is never stored; a command that became a job is stored with
+its status line, in memory (bounded in bytes per thread and in all) and in the
+:class:`~adapters.studio.journal.Journal`, so it and the thread's title survive a restart.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ import logging
 import secrets
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from adapters.studio import messages as msg
+from adapters.studio.journal import Journal, StoredThread
 from adapters.studio.members import CHANNEL, PLATFORM, WORKSPACE, thread_key, thread_of
 from bot.handlers.moderation import removed_ids
 from bot.models import Delivery, Origin
@@ -31,9 +38,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LOG_LIMIT = 500
+#: Bytes of encoded messages kept in memory: per thread, and across all threads.
+THREAD_BYTES = 256 * 1024
+TOTAL_BYTES = 16 * 1024 * 1024
 HISTORY_LIMIT = 200
 THREAD_LIMIT = 1000
+TITLE_LIMIT = 60
 #: Artifacts read at start-up to list the studio's threads (newest first).
 SCAN_LIMIT = 5000
 SEND_QUEUE = 256
@@ -48,14 +58,19 @@ class Thread:
     title: str = "new jam"
     created: float = field(default_factory=time.time)
     updated: float = field(default_factory=time.time)
+    #: Whether its title is settled (taken from the first accepted command, or stored).
+    titled: bool = False
 
     def view(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "created": self.created, "updated": self.updated}
 
+    def stored(self) -> StoredThread:
+        return StoredThread(id=self.id, title=self.title, created=self.created, updated=self.updated)
+
 
 @dataclass(eq=False)
 class Tab:
-    """One browser tab: its socket, who it speaks as, the thread it watches, and what is waiting to go out.
+    """One browser tab: its socket, who it is (from its browser's cookie), the thread it watches, and its outbox.
 
     Sending appends to a plain list and wakes the tab's writer: a broadcast to a busy thread
     is one append per tab.  Whatever piled up while the loop was busy leaves as one
@@ -64,8 +79,8 @@ class Tab:
 
     ws: web.WebSocketResponse
     moderator: bool
-    name: str = ""
     member_id: str = ""
+    name: str = ""
     thread: str = ""
     _out: list[str] = field(default_factory=list)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
@@ -88,7 +103,7 @@ class Tab:
         self._wake.set()
 
     async def pump(self) -> None:
-        """Write what is queued, one frame per wake-up, until the tab closes."""
+        """Write what is queued, one frame per wake-up, until the tab closes; a bad frame is logged, not fatal."""
         while True:
             await self._wake.wait()
             self._wake.clear()
@@ -99,6 +114,9 @@ class Tab:
                     await self.ws.send_str(frame)
                 except (ConnectionError, RuntimeError):
                     break
+                except Exception:  # never die silently: the tab would look alive and hear nothing
+                    log.exception("studio tab: a frame could not be written; closing the tab so it reconnects")
+                    break
             if self._closing or self.ws.closed:
                 break
         if not self.ws.closed:
@@ -107,16 +125,78 @@ class Tab:
 
 
 def encode(event: dict[str, Any]) -> str:
-    return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    """JSON for a socket: UTF-8 where it can be, escaped where a string could not be written as UTF-8."""
+    text = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(event, ensure_ascii=True, separators=(",", ":"))
+    return text
+
+
+class LogBook:
+    """Per-thread message logs bounded in bytes, each thread and all of them together (oldest leave first)."""
+
+    def __init__(self, thread_bytes: int = THREAD_BYTES, total_bytes: int = TOTAL_BYTES) -> None:
+        self.thread_bytes = thread_bytes
+        self.total_bytes = total_bytes
+        self.logs: dict[str, deque[dict[str, Any]]] = {}
+        self._size: dict[str, int] = {}
+        self._thread_size: dict[str, int] = {}
+        self._order: deque[tuple[str, str]] = deque()  # (thread, message id), oldest first
+        self.total = 0
+
+    def get(self, tid: str) -> deque[dict[str, Any]]:
+        return self.logs.get(tid, deque())
+
+    def add(self, message: dict[str, Any]) -> list[dict[str, Any]]:
+        """Keep ``message``; returns the messages that had to leave to stay within bounds."""
+        tid, mid = message["thread"], message["id"]
+        size = len(encode(message).encode("utf-8")) + 256  # room for its status to change
+        self.logs.setdefault(tid, deque()).append(message)
+        self._size[mid] = size
+        self._thread_size[tid] = self._thread_size.get(tid, 0) + size
+        self.total += size
+        self._order.append((tid, mid))
+        gone: list[dict[str, Any]] = []
+        while self._thread_size[tid] > self.thread_bytes and len(self.logs[tid]) > 1:
+            gone.append(self._pop_oldest(tid))
+        while self.total > self.total_bytes and self._order:
+            old_tid, old_mid = self._order.popleft()
+            log_ = self.logs.get(old_tid)
+            if log_ and log_[0]["id"] == old_mid and not (old_tid == tid and len(log_) == 1):
+                gone.append(self._pop_oldest(old_tid))
+        return gone
+
+    def _pop_oldest(self, tid: str) -> dict[str, Any]:
+        old = self.logs[tid].popleft()
+        self._account(tid, old)
+        return old
+
+    def remove(self, tid: str, message_id: str) -> dict[str, Any] | None:
+        log_ = self.logs.get(tid)
+        found = next((m for m in log_ if m["id"] == message_id), None) if log_ else None
+        if found is not None and log_ is not None:
+            log_.remove(found)
+            self._account(tid, found)
+        return found
+
+    def _account(self, tid: str, message: dict[str, Any]) -> None:
+        size = self._size.pop(message["id"], 0)
+        self._thread_size[tid] -= size
+        self.total -= size
+        if not self.logs[tid]:
+            del self.logs[tid], self._thread_size[tid]
 
 
 class Hub:
     platform = PLATFORM
 
-    def __init__(self, jam: Jamroom) -> None:
+    def __init__(self, jam: Jamroom, journal: Journal | None = None) -> None:
         self.jam = jam
+        self.journal = journal
         self.threads: dict[str, Thread] = {}
-        self.logs: dict[str, deque[dict[str, Any]]] = {}
+        self.book = LogBook()
         self.tabs: set[Tab] = set()
         self._ids = itertools.count(1)
         self._by_job: dict[str, dict[str, Any]] = {}
@@ -124,18 +204,44 @@ class Hub:
         self._results: dict[str, dict[str, Any]] = {}
         #: Status that arrived before its command was posted (a fast worker): job id -> status.
         self._early: dict[str, dict[str, str]] = {}
+        #: Journal writes in flight, awaited on close.
+        self._writes: set[asyncio.Task[None]] = set()
         self._loaded = False
         self._load_lock = asyncio.Lock()
+        self._prefix = secrets.token_hex(3)
+
+    @property
+    def logs(self) -> dict[str, deque[dict[str, Any]]]:
+        return self.book.logs
+
+    def _persist(self, write: Callable[[Journal], Awaitable[None]]) -> None:
+        """Start a journal write without making the caller wait on the disk (the journal keeps their order)."""
+        if self.journal is None:
+            return
+        task = asyncio.get_running_loop().create_task(write(self.journal))
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+
+    async def close(self) -> None:
+        if self._writes:
+            await asyncio.gather(*list(self._writes), return_exceptions=True)
+        if self.journal is not None:
+            await self.journal.close()
 
     # -- threads ------------------------------------------------------------------------------
 
     async def load_threads(self) -> None:
-        """Once: threads known from the ledger (a restarted studio still lists its jams)."""
+        """Once: threads and accepted commands from the journal, and threads known from the ledger."""
         if self._loaded:
             return
         async with self._load_lock:
             if self._loaded:
                 return
+            stored, messages = await self.journal.load() if self.journal is not None else ([], {})
+            for t in reversed(stored):
+                self.threads[t["id"]] = Thread(t["id"], t["title"], t["created"], t["updated"], titled=True)
+                for message in messages.get(t["id"], []):
+                    self._keep(message)
             recent = await self.jam.ledger.artifacts(newest_first=True, limit=SCAN_LIMIT)
             for artifact in reversed(recent):
                 tid = thread_of(artifact.thread)
@@ -144,7 +250,7 @@ class Hub:
                 found = self.threads.get(tid)
                 if found is None:
                     title = artifact.summary or artifact.kind
-                    self.threads[tid] = Thread(tid, title[:60], artifact.created, artifact.created)
+                    self.threads[tid] = Thread(tid, title[:TITLE_LIMIT], artifact.created, artifact.created)
                 else:
                     found.updated = max(found.updated, artifact.created)
             self._loaded = True
@@ -196,28 +302,47 @@ class Hub:
 
     # -- the log ------------------------------------------------------------------------------
 
+    def tell(self, member_id: str, message: dict[str, Any]) -> dict[str, Any]:
+        """A refusal or private answer: to the sender's tabs in that thread, and kept nowhere."""
+        message.setdefault("id", f"p{self._prefix}{next(self._ids)}")
+        message["to"] = member_id
+        self.to_thread(message["thread"], {"type": "message", "message": message}, only=member_id)
+        return message
+
     def append(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Post to the thread.  Commands that became jobs, and failed jobs' errors, are also journaled."""
         tid = message["thread"]
         thread = self.thread(tid)
-        message.setdefault("id", f"m{next(self._ids)}")
-        log_ = self.logs.setdefault(tid, deque(maxlen=LOG_LIMIT))
-        if len(log_) == log_.maxlen:
-            self._forget(log_[0])
-        log_.append(message)
-        thread.updated = message["ts"]
-        if message.get("job_id") and message["kind"] == "command":
-            self._by_job[message["job_id"]] = message
+        if message["kind"] == "command" and message.get("job_id"):
+            message.setdefault("id", f"c-{message['job_id']}")
             if (early := self._early.pop(message["job_id"], None)) is not None:
                 message["status"] = early
+        message.setdefault("id", f"m{self._prefix}{next(self._ids)}")
+        self._keep(message)
+        thread.updated = max(thread.updated, message["ts"])
+        if message["kind"] == "command" and message.get("job_id") and not thread.titled:
+            thread.title, thread.titled = message["text"][:TITLE_LIMIT], True
+            self.broadcast_threads()
+        if self._stored(message):
+            stored = thread.stored()
+            self._persist(lambda j: j.save_thread(stored))
+            self._persist(lambda j: j.save_message(message))
+        self.to_thread(tid, {"type": "message", "message": message}, only=message.get("to"))
+        return message
+
+    @staticmethod
+    def _stored(message: dict[str, Any]) -> bool:
+        return bool(message.get("job_id")) and message["kind"] in ("command", "error") and not message.get("to")
+
+    def _keep(self, message: dict[str, Any]) -> None:
+        for old in self.book.add(message):
+            self._forget(old)
+        if message.get("job_id") and message["kind"] == "command":
+            self._by_job[message["job_id"]] = message
         if message.get("event"):
             self._by_event[message["event"]] = message
         if message["kind"] in ("result", "error") and message.get("job_id"):
             self._results[message["job_id"]] = message
-        if message["kind"] == "command" and not message["private"] and thread.title == "new jam":
-            thread.title = message["text"][:60]
-            self.broadcast_threads()
-        self.to_thread(tid, {"type": "message", "message": message}, only=message.get("to"))
-        return message
 
     def _forget(self, old: dict[str, Any]) -> None:
         for index in (self._by_job, self._results):
@@ -227,11 +352,10 @@ class Hub:
             del self._by_event[old["event"]]
 
     def _drop(self, tid: str, message_id: str) -> dict[str, Any] | None:
-        log_ = self.logs.get(tid, deque())
-        found = next((m for m in log_ if m["id"] == message_id), None)
+        found = self.book.remove(tid, message_id)
         if found is not None:
-            log_.remove(found)
             self._forget(found)
+            self._persist(lambda j: j.forget(message_id))
         return found
 
     def seen_event(self, event: str) -> dict[str, Any] | None:
@@ -247,6 +371,8 @@ class Hub:
         if found is not None:
             found["status"] = status
             tid = found["thread"]
+            if self._stored(found):
+                self._persist(lambda j: j.save_message(found))
         else:  # the worker beat the acknowledgement; the command message picks this up when posted
             self._early[job_id] = status
             while len(self._early) > EARLY_LIMIT:
@@ -254,8 +380,8 @@ class Hub:
         self.to_thread(tid, {"type": "status", "thread": tid, "job_id": job_id, "state": state, "text": text})
 
     async def history(self, tid: str, member_id: str) -> list[dict[str, Any]]:
-        """What a member sees on opening a thread: the live log plus older results from the ledger."""
-        live = [m for m in self.logs.get(tid, ()) if m.get("to") in (None, member_id)]
+        """What a member sees on opening a thread: the log plus older results from the ledger."""
+        live = [m for m in self.book.get(tid) if m.get("to") in (None, member_id)]
         shown = {m["artifact"]["id"] for m in live if m["kind"] == "result"}
         older = []
         artifacts = await self.jam.ledger.artifacts(thread=thread_key(tid), newest_first=True, limit=HISTORY_LIMIT)

@@ -1,13 +1,12 @@
-"""Who is speaking in the studio: display names, member ids, thread ids and the Origin they make.
+"""What a studio tab says about itself: display names, thread and event ids, and the Origin they make.
 
-A browser tab has only a display name, so the member id is derived from it: the same
-name in two tabs is the same member (and gets the same credits), a different name is
-someone else.  Everything a tab sends is checked here before it reaches the core.
+The member id is not here: it comes from the browser's own cookie (:mod:`.identity`),
+so a display name is only a name — two tabs typing "Ann" in two browsers are two
+members.  Everything a tab sends is checked here before it reaches the core.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
@@ -41,15 +40,6 @@ def clean_name(raw: object) -> str:
     return name
 
 
-def member_id(name: str) -> str:
-    """``Ann Lee`` -> ``ann-lee``; names with no ASCII letters get a stable hash."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-    if slug and slug.replace("-", "") == re.sub(r"[\W_]+", "", folded):
-        return slug
-    return "m-" + hashlib.sha256(folded.encode()).hexdigest()[:10]
-
-
 def clean_thread(raw: object) -> str:
     if not isinstance(raw, str) or not _THREAD.fullmatch(raw):
         raise BadInput("that is not a studio thread id")
@@ -71,8 +61,7 @@ def thread_of(key: str) -> str | None:
     return key[len(THREAD_PREFIX):] if key.startswith(THREAD_PREFIX) else None
 
 
-def origin_for(name: str, thread: str, event: str, *, moderator: bool) -> Origin:
-    mid = member_id(name)
+def origin_for(mid: str, name: str, thread: str, event: str, *, moderator: bool) -> Origin:
     # The event id is namespaced by member, so one tab cannot replay another's command.
     return Origin(platform=PLATFORM, workspace=WORKSPACE, channel=CHANNEL, thread=thread, member_id=mid,
                   member_name=name, event_id=f"{mid}:{event}", is_moderator=moderator)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from adapters.studio import identity
+from adapters.studio.access import COOKIE, see_other
 from adapters.studio.catalog_view import catalog_view
 from adapters.studio.context import studio_of
 from adapters.studio.links import file_path, page_path
@@ -32,19 +34,39 @@ SECURITY = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
 
 async def index(request: web.Request) -> web.StreamResponse:
     studio = studio_of(request)
+    if studio.access.enabled and studio.access.host_ok(request) and (moved := studio.access.token_exchange(request)):
+        return moved  # the token leaves the address bar (and the history, and any later Referer) at once
     if not studio.access.allows(request):
-        return studio.access.refusal()
+        return studio.access.refusal(request)
     body = await asyncio.to_thread((STATIC / "index.html").read_bytes)
     response = web.Response(body=body, content_type="text/html", charset="utf-8",
                             headers={**SECURITY, "Cache-Control": "no-cache"})
-    studio.access.remember(request, response)
+    identity.ensure(request, response)
+    return response
+
+
+async def operator(request: web.Request) -> web.StreamResponse:
+    """The operator's one-time link: this browser becomes a moderator, then lands on the clean page."""
+    studio = studio_of(request)
+    if not studio.access.enabled or not studio.access.host_ok(request):
+        return studio.access.refusal(request)
+    if not studio.operators.check(request.query.get("key")):
+        return web.Response(status=403, text="This operator link was already used or is not this server's. "
+                                             "Restart `jamroom serve` for a new one.")
+    response = see_other("/")
+    secret = identity.ensure(request, response)
+    if not await studio.operators.redeem(request.query.get("key"), identity.member_id_for(secret)):
+        return web.Response(status=403, text="This operator link was just used by another browser.")
+    if studio.access.token:  # the link also lets the operator in, without typing the token
+        response.set_cookie(COOKIE, studio.access.token, httponly=True, samesite="Lax", path="/",
+                            secure=request.secure)
     return response
 
 
 async def catalog_json(request: web.Request) -> web.StreamResponse:
     studio = studio_of(request)
     if not studio.access.allows(request):
-        return studio.access.refusal()
+        return studio.access.refusal(request)
     return web.json_response(catalog_view(studio.jam.catalog))
 
 
@@ -53,11 +75,22 @@ async def upload(request: web.Request) -> web.StreamResponse:
     if not studio.access.same_origin(request):
         return web.json_response({"error": "uploads only come from the studio's own page"}, status=403)
     if not studio.access.allows(request):
-        return web.json_response({"error": "this studio needs its access token"}, status=401)
+        status = 421 if studio.access.enabled and not studio.access.host_ok(request) else 401
+        return web.json_response({"error": "open the studio by its own address (and token) to upload"},
+                                 status=status)
+    secret = identity.secret_of(request)
+    if secret is None:
+        return web.json_response({"error": "open the studio page first; uploads belong to a member"}, status=403)
+    member = identity.member_id_for(secret)
+    if request.content_length and (refused := studio.quota.refusal(member, request.content_length)):
+        return web.json_response({"error": refused}, status=429)
     try:
         name, mime, data = await read_upload(request)
     except UploadRefused as exc:
         return web.json_response({"error": exc.message}, status=exc.status)
+    if refused := studio.quota.refusal(member, len(data)):
+        return web.json_response({"error": refused}, status=429)
+    studio.quota.add(member, len(data))
     saved = await asyncio.to_thread(studio.jam.save_upload, name, mime, data)
     key = studio.shelf.put(saved)
     return web.json_response({"upload": key, "name": saved.name, "mime": saved.mime, "size": saved.size})
@@ -67,7 +100,7 @@ async def blob(request: web.Request) -> web.StreamResponse:
     """A file that came with an answer (a /credits export)."""
     studio = studio_of(request)
     if not studio.access.allows(request):
-        return studio.access.refusal()
+        return studio.access.refusal(request)
     digest = request.match_info["sha"]
     known = studio.blobs.get(digest)
     if known is None or not studio.jam.store.has(digest):

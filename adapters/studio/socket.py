@@ -20,8 +20,9 @@ from urllib.parse import quote
 
 from aiohttp import WSMsgType, web
 
-from adapters.studio import members, watch
+from adapters.studio import identity, members, watch
 from adapters.studio.context import Studio, studio_of
+from adapters.studio.frames import parse_frame
 from adapters.studio.hub import Tab
 from adapters.studio.messages import command_message, member_view
 from bot.catalog.parse import MAX_TEXT
@@ -32,6 +33,11 @@ from bot.reply import Reply
 log = logging.getLogger(__name__)
 
 FRAME_LIMIT = 64 * 1024
+#: Frames of one tab handled at once (each command answered on its own, even while one waits on a
+#: slow queue); past this the tab's further frames wait for a slot, so one tab cannot flood the server.
+IN_FLIGHT = 16
+#: Seconds a closing tab's unfinished frames get before they are cancelled.
+CLOSE_GRACE = 5.0
 
 
 async def socket_handler(request: web.Request) -> web.StreamResponse:
@@ -39,31 +45,52 @@ async def socket_handler(request: web.Request) -> web.StreamResponse:
     if not studio.access.same_origin(request):
         return web.Response(status=403, text="the studio's socket only serves the studio's own page")
     if not studio.access.allows(request):
-        return studio.access.refusal()
+        return studio.access.refusal(request)
     ws = web.WebSocketResponse(heartbeat=30.0, max_msg_size=FRAME_LIMIT)
+    member = identity.member_id_for(identity.ensure(request, ws))  # a script with no page visit gets one here
     await ws.prepare(request)
-    tab = Tab(ws, moderator=studio.access.is_moderator(request))
+    tab = Tab(ws, moderator=studio.operators.is_moderator(member), member_id=member)
     studio.hub.add(tab)
     pump = asyncio.create_task(tab.pump(), name="studio-tab")
+    pump.add_done_callback(_report_crash)
+    slots = asyncio.Semaphore(IN_FLIGHT)
+    running: set[asyncio.Task[None]] = set()
     try:
         async for frame in ws:
             if frame.type is WSMsgType.TEXT:
-                await handle(studio, tab, frame.data)
+                await slots.acquire()
+                task = asyncio.create_task(_one(studio, tab, frame.data, slots), name="studio-frame")
+                running.add(task)
+                task.add_done_callback(running.discard)
             elif frame.type is WSMsgType.ERROR:
                 break
     finally:
         studio.hub.remove(tab)
+        if running:
+            _, late = await asyncio.wait(list(running), timeout=CLOSE_GRACE)
+            for task in late:
+                task.cancel()
         with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-            await asyncio.wait_for(pump, 5.0)
+            await asyncio.wait_for(pump, CLOSE_GRACE)
     return ws
 
 
-async def handle(studio: Studio, tab: Tab, raw: str) -> None:
-    """One frame from a tab; anything wrong is answered to that tab as one line."""
+def _report_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("studio tab writer stopped", exc_info=task.exception())
+
+
+async def _one(studio: Studio, tab: Tab, raw: str, slots: asyncio.Semaphore) -> None:
     try:
-        data = json.loads(raw)
-        if not isinstance(data, dict):
-            raise members.BadInput("send JSON objects")
+        await handle(studio, tab, raw)
+    finally:
+        slots.release()
+
+
+async def handle(studio: Studio, tab: Tab, raw: str) -> None:
+    """One frame from a tab; anything wrong is answered to that tab as one line, and the socket stays."""
+    try:
+        data = parse_frame(raw)
         kind = data.get("type")
         if kind == "hello":
             await hello(studio, tab, data)
@@ -78,22 +105,25 @@ async def handle(studio: Studio, tab: Tab, raw: str) -> None:
             await send(studio, tab, data)
         else:
             raise members.BadInput(f"unknown message type {str(kind)[:20]!r}")
-    except json.JSONDecodeError:
-        tab.send({"type": "error", "text": "that was not JSON"})
     except (members.BadInput, ValueError) as exc:
         tab.send({"type": "error", "text": str(exc), "event": _event_of(raw)})
+    except Exception:  # a bug must not cost the member their socket, nor pass silently
+        log.exception("studio frame failed")
+        tab.send({"type": "error", "text": "something went wrong with that message; it was not sent",
+                  "event": _event_of(raw)})
 
 
 def _event_of(raw: str) -> str | None:
+    """The frame's own id, when it has a well-formed one, so the page marks the right message."""
     with contextlib.suppress(Exception):
         value = json.loads(raw).get("id")
-        return value if isinstance(value, str) else None
+        return members.clean_event(value)
     return None
 
 
 def speak_as(tab: Tab, raw_name: object) -> None:
+    """The display name only: who the tab is was settled by its browser's cookie."""
     tab.name = members.clean_name(raw_name)
-    tab.member_id = members.member_id(tab.name)
 
 
 def me(tab: Tab) -> dict[str, Any]:
@@ -165,7 +195,7 @@ async def send(studio: Studio, tab: Tab, data: dict[str, Any]) -> None:
         raise members.BadInput("type a command, e.g. /help")
     if len(text) > MAX_TEXT:
         raise members.BadInput(f"that command is too long: {len(text):,} characters (limit {MAX_TEXT:,})")
-    origin = members.origin_for(tab.name, tab.thread, event, moderator=tab.moderator)
+    origin = members.origin_for(tab.member_id, tab.name, tab.thread, event, moderator=tab.moderator)
     hub = studio.hub
     if (earlier := hub.seen_event(origin.event_id)) is not None:
         tab.send({"type": "message", "message": earlier})  # a resend: show what it already became
@@ -180,10 +210,11 @@ async def send(studio: Studio, tab: Tab, data: dict[str, Any]) -> None:
     message = command_message(tab.thread, member_view(tab.member_id, tab.name), text.strip(), origin.event_id, reply)
     message["client_id"] = event
     message["upload"] = bool(uploads)
-    if reply.private:
-        message["to"] = tab.member_id
     message["attachments"] = await _keep_attachments(studio, reply)
-    hub.append(message)
+    if reply.private or not reply.ok:
+        hub.tell(tab.member_id, message)  # refusals and private answers: the sender only, never stored
+    else:
+        hub.append(message)
 
 
 async def _keep_attachments(studio: Studio, reply: Reply) -> list[dict[str, Any]]:
