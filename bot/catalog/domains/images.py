@@ -13,7 +13,7 @@ from generators.image._words import STYLE_ALIASES, STYLES
 PROMPT_LIMIT = 1000
 UPLOAD_LIMIT = 10 * 1024 * 1024
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/webp")
-ARS = ("1:1", "3:2", "2:3", "16:9", "9:16")
+ARS = ("1:1", "4:3", "3:4", "3:2", "2:3", "16:9", "9:16", "2:1", "1:2")
 
 SEED = Option("seed", OptionType.INTEGER, "Seed for a repeatable result", min=0, max=2**31 - 1)
 STYLE = Option("style", OptionType.CHOICE, "Drawing style (auto: from your words, else by chance)", default="auto",
@@ -45,9 +45,11 @@ COMMANDS = [
                    aliases={"square": "1:1", "landscape": "3:2", "portrait": "2:3", "wide": "16:9", "tall": "9:16"}),
             Option("palette", OptionType.CHOICE, "A named palette (auto: from your colour and mood words)",
                    default="auto", choices=("auto", *NAMED)),
+            Option("no", OptionType.STRING, "Subjects or colours to leave out, comma-separated", max_length=200),
             FINISH,
             SEED,
         ),
+        aliases=("imagine",),
         generator="image.sketch",
         bare="prompt",
         group="images",
