@@ -64,7 +64,8 @@ class Jamroom:
                                   max_output_bytes=self.settings.max_output_bytes)
         self.labels = Labels(self.ledger, self.settings.label_text)
         self.consent = Consent(self.ledger, self.settings.consent_ttl)
-        self.policy = Policy(self.ledger, self.queue.waiting_of)
+        self.policy = Policy(self.ledger, self.queue.waiting_of, ceiling=self.settings.rate_limit_ceiling)
+        self.queue.rate_for = self.policy.rate_for  # moderators' /settings rate_limit, shared through the queue
         self.outbounds = Outbounds()
         self.checks: list[Check] = []
         self.intake = Intake(self)

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     member_in_flight: int = 3
     rate_limit: int = 20
     rate_window: float = 600.0
+    #: Hard ceiling on any rate limit, including moderators' `/settings rate_limit:N` (jobs per member per window).
+    rate_limit_ceiling: int = 200
     #: How long an idempotency key is remembered.
     idempotency_ttl: float = 24 * 3600.0
 

@@ -10,6 +10,7 @@ Guarantees the core relies on:
 from __future__ import annotations
 
 import abc
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,18 @@ class Retries:
         return max(backoff, max(0.0, requested))
 
 
+@dataclass(frozen=True)
+class RateLimit:
+    """Accepted jobs allowed per member per window (seconds)."""
+
+    limit: int
+    window: float
+
+
+#: Who decides a job's rate limit (the workspace's moderators, see bot/policy.py); None = exempt.
+RateFor = Callable[[Job, RateLimit], Awaitable[RateLimit | None]]
+
+
 def rate_limited_message(limit: int, window: float, retry_in: float) -> str:
     minutes = max(1, round(window / 60))
     wait = max(1, round(retry_in))
@@ -74,6 +87,13 @@ class JobQueue(abc.ABC):
     """A fair, idempotent job queue."""
 
     backend: str = "abstract"
+    #: Set by the runtime to the workspace policy; without it every job gets the fairness default.
+    rate_for: RateFor | None = None
+
+    async def rate_of(self, job: Job) -> RateLimit | None:
+        """The rate limit this job is held to (None: exempt, e.g. a moderator)."""
+        default = RateLimit(self.fairness.rate_limit, self.fairness.rate_window)  # type: ignore[attr-defined]
+        return default if self.rate_for is None else await self.rate_for(job, default)
 
     @abc.abstractmethod
     async def enqueue(self, job: Job, idempotency_key: str) -> Enqueued:

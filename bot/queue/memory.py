@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.errors import Refused
 from bot.models import Job, JobState
-from bot.queue.base import Enqueued, Fairness, JobQueue, Retries, rate_limited_message, round_robin_order
+from bot.queue.base import Enqueued, Fairness, JobQueue, RateLimit, Retries, rate_limited_message, round_robin_order
 from bot.queue.journal import Journal
 
 #: Dead letters kept for `jamroom jobs failed` (oldest dropped first).
@@ -82,9 +82,11 @@ class MemoryQueue(JobQueue):
         if seen is not None:
             earlier = seen[1]
             return Enqueued(earlier, await self.position(earlier.id) or 0, duplicate=True)
-        self._check_rate(job.member, now)
+        rate = await self.rate_of(job)
+        if rate is not None:
+            self._check_rate(job.member, now, rate)
+            self._accepted.setdefault(job.member, deque()).append(now)
         self._keys[idempotency_key] = (now, job)
-        self._accepted.setdefault(job.member, deque()).append(now)
         if self.journal is not None:
             await self.journal.add(job, idempotency_key)
         async with self._changed:
@@ -92,13 +94,14 @@ class MemoryQueue(JobQueue):
             self._changed.notify_all()
         return Enqueued(job, await self.position(job.id) or 0)
 
-    def _check_rate(self, member: str, now: float) -> None:
+    def _check_rate(self, member: str, now: float, rate: RateLimit) -> None:
         stamps = self._accepted.setdefault(member, deque())
-        while stamps and now - stamps[0] >= self.fairness.rate_window:
-            stamps.popleft()
-        if len(stamps) >= self.fairness.rate_limit:
-            retry_in = self.fairness.rate_window - (now - stamps[0])
-            raise Refused(rate_limited_message(self.fairness.rate_limit, self.fairness.rate_window, retry_in))
+        while stamps and now - stamps[0] >= max(rate.window, self.fairness.rate_window):
+            stamps.popleft()  # kept for the longest window in use, so a longer setting counts them
+        recent = [t for t in stamps if now - t < rate.window]
+        if len(recent) >= rate.limit:
+            retry_in = rate.window - (now - recent[-rate.limit]) if rate.limit else rate.window
+            raise Refused(rate_limited_message(rate.limit, rate.window, retry_in))
 
     def _expire_keys(self, now: float) -> None:
         ttl = self.fairness.idempotency_ttl

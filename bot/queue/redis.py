@@ -120,14 +120,16 @@ class RedisQueue(JobQueue):
 
     async def enqueue(self, job: Job, idempotency_key: str) -> Enqueued:
         f = self.fairness
+        rate = await self.rate_of(job)
+        limit, window = (-1, f.rate_window) if rate is None else (rate.limit, rate.window)
         body = json.dumps(job.to_dict(), separators=(",", ":"), ensure_ascii=False)
         kind, seen, value = await self._asking(
-            "enqueue", self.key(f"idem:{idempotency_key}"), body, job.id, job.member, f.rate_limit,
-            _ms(f.rate_window), _ms(f.idempotency_ttl))
+            "enqueue", self.key(f"idem:{idempotency_key}"), body, job.id, job.member, limit,
+            _ms(window), _ms(f.idempotency_ttl))
         if kind == 0:
             return Enqueued(Job.from_dict(json.loads(seen)), int(value), duplicate=True)
         if kind == 2:
-            raise Refused(rate_limited_message(f.rate_limit, f.rate_window, int(value) / 1000))
+            raise Refused(rate_limited_message(limit, window, int(value) / 1000))
         return Enqueued(job, int(value))
 
     async def consume(self, worker: str = "worker") -> Job:

@@ -93,8 +93,9 @@ local function position(id)
 end
 """
 
-#: ARGV: P, idem key, job json, job id, member, rate limit, window ms, ttl ms
+#: ARGV: P, idem key, job json, job id, member, rate limit (-1: exempt), window ms, ttl ms
 #: -> {1, '', position} | {0, earlier job json, position or 0} | {2, '', retry_in ms}
+#: Accepted jobs are kept for at least an hour, so a moderator lengthening the window counts them.
 ENQUEUE = PRELUDE + r"""
 local idem, body, id, member = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local limit, window, ttl = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
@@ -105,14 +106,19 @@ if seen then
 end
 local now = now_ms()
 local rk = P .. ':rate:' .. member
-redis.call('ZREMRANGEBYSCORE', rk, '-inf', now - window)
-if redis.call('ZCARD', rk) >= limit then
-  local oldest = redis.call('ZRANGE', rk, 0, 0, 'WITHSCORES')
-  return {2, '', window - (now - tonumber(oldest[2]))}
+if limit >= 0 then
+  local keep = math.max(window, 3600000)
+  redis.call('ZREMRANGEBYSCORE', rk, '-inf', now - keep)
+  local recent = redis.call('ZCOUNT', rk, '(' .. (now - window), '+inf')
+  if recent >= limit then
+    if limit == 0 then return {2, '', window} end
+    local nth = redis.call('ZRANGEBYSCORE', rk, '(' .. (now - window), '+inf', 'WITHSCORES', 'LIMIT', recent - limit, 1)
+    return {2, '', window - (now - tonumber(nth[2]))}
+  end
+  redis.call('ZADD', rk, now, id)
+  redis.call('PEXPIRE', rk, keep)
 end
 redis.call('SET', idem, body, 'PX', ttl)
-redis.call('ZADD', rk, now, id)
-redis.call('PEXPIRE', rk, window)
 redis.call('HSET', P .. ':jobs', id, body)
 redis.call('HSET', P .. ':owner', id, member)
 enter(member, id, false)
