@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 from collections import Counter, OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 
 from bot.models import Artifact, Contributor, Role
 
 _ROLE_WORD = {Role.PROMPTED: "prompt", Role.UPLOADED: "upload", Role.BUILT_ON: "built on"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~])")
+
+
+def md_escape(text: str) -> str:
+    """Member-chosen text made inert in Markdown: HTML entities, then Markdown's own punctuation."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
+
+
+def model_lines(a: Artifact) -> list[str]:
+    """"Model: jamroom-folk v1, learned from 7,412 tunes: … (licence)" for each learned model behind ``a``."""
+    from generators.provenance import model_line  # local: keeps `bot.credits` free of the generator package
+
+    out = []
+    for model in a.facts.get("models") or []:
+        if isinstance(model, Mapping) and {"name", "version", "learned_from", "licence"} <= set(model):
+            out.append(model_line(model))  # type: ignore[arg-type]
+    return out
 
 
 def credits_line(contributors: Sequence[Contributor]) -> str:
@@ -147,22 +166,27 @@ def render(artifacts: Sequence[Artifact], fmt: str, title: str = "Credits", *, r
         writer.writeheader()
         writer.writerows(rows(artifacts, removed))
         return buffer.getvalue()
+    md = fmt == "md"
+    esc = md_escape if md else (lambda text: text)
     if not artifacts:
-        return f"{title}: nothing made here yet"
-    bullet = "- " if fmt == "md" else "  "
-    lines = [f"## {title}" if fmt == "md" else f"{title}:"]
+        return f"{esc(title)}: nothing made here yet"
+    bullet = "- " if md else "  "
+    lines = [f"## {esc(title)}" if md else f"{title}:"]
     for name, counts in summary_counts(artifacts):
         detail = ", ".join(f"{k} ×{v}" if v > 1 else k for k, v in counts.items())
-        lines.append(f"{bullet}{name}: {detail}")
-    lines.append("" if fmt == "md" else "Artifacts:")
-    if fmt == "md":
+        lines.append(f"{bullet}{esc(name)}: {esc(detail)}")
+    lines.append("" if md else "Artifacts:")
+    if md:
         lines.append("### Artifacts")
     for a in artifacts:
         if a.id in removed:
-            lines.append(f"{bullet}{a.id} {a.kind} · removed · {credits_line(a.contributors)}")
+            gone = "**removed**" if md else "removed"
+            lines.append(f"{bullet}{esc(a.id)} {esc(a.kind)} · {gone} · {esc(credits_line(a.contributors))}")
             continue
         made = [declared[sha] for sha in upload_shas(a) if sha in declared]
         note = f" · upload declared {', '.join(made)}" if made else ""
-        lines.append(f"{bullet}{a.id} {a.kind} · {a.generator} v{a.version} seed {a.seed} · "
-                     f"{credits_line(a.contributors)}{note}")
+        lines.append(f"{bullet}{esc(a.id)} {esc(a.kind)} · {esc(f'{a.generator} v{a.version}')} seed {a.seed} · "
+                     f"{esc(credits_line(a.contributors) + note)}")
+        for line in model_lines(a):
+            lines.append(f"{'  ' if md else '    '}{bullet if md else ''}{esc(line)}")
     return "\n".join(lines)

@@ -16,6 +16,8 @@ from bot.settings import Settings
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     d = sub.add_parser("doctor", help="check settings, storage, the ledger, Redis and platform credentials",
                        description="Check settings and connectivity; exits 1 if anything needed is broken.")
+    d.add_argument("--url", help="the running server to probe (default: http://JAMROOM_HOST:JAMROOM_PORT from "
+                                 "the settings, e.g. http://127.0.0.1:8080)")
     d.set_defaults(func=lambda a: run(_doctor(a)))
 
 
@@ -43,6 +45,7 @@ async def _doctor(args: argparse.Namespace) -> int:
     await _check_ledger(report, cfg)
     await _check_redis(report, cfg)
     _check_platforms(report, cfg)
+    await _check_server(report, args.url or f"http://{_url_host(cfg.host)}:{cfg.port}")
     _check_generators(report)
     print("all checks passed" if not report.failed else f"{report.failed} check(s) failed")
     return 1 if report.failed else 0
@@ -112,6 +115,30 @@ def _check_platforms(report: Report, cfg: Settings) -> None:
         report.note("Discord off (no DISCORD_TOKEN)")
     if not cfg.public_url:
         report.note("JAMROOM_PUBLIC_URL unset: files too large for a platform cannot be linked")
+
+
+def _url_host(host: str) -> str:
+    if host in ("", "0.0.0.0", "::"):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+async def _check_server(report: Report, url: str) -> None:
+    """Probe the server this doctor is about, and say which one it was (serve may run on another port)."""
+    import aiohttp
+
+    target = url.rstrip("/") + "/healthz"
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as http, http.get(target) as r:
+            body = await r.text()
+        if r.status == 200:
+            report.ok(f"server at {url} is answering ({target} → 200)")
+        else:
+            report.bad(f"server at {url} answered {r.status}: {' '.join(body.split())[:120]}")
+    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        reason = type(exc).__name__ if not str(exc) else " ".join(str(exc).split())[:100]
+        report.note(f"no server answering at {url} ({reason}); start it with `jamroom serve`, "
+                    "or pass --url for one on another port")
 
 
 def _check_generators(report: Report) -> None:

@@ -9,6 +9,7 @@ import sys
 from bot import credits as fmt
 from bot.cli.common import CliError, run, settings
 from bot.consent import member_record
+from bot.handlers.moderation import declarations, removed_ids
 from bot.ledger import Ledger
 
 
@@ -47,18 +48,21 @@ def _thread_key(thread: str) -> str:
 async def _credits(args: argparse.Namespace) -> int:
     ledger = await _open()
     try:
+        removed = await removed_ids(ledger)
         if args.artifact:
             artifacts = await ledger.lineage(args.artifact)
             if not artifacts:
                 raise CliError(f"no artifact {args.artifact} in the ledger")
-            title = f"Lineage of {args.artifact}: {fmt.lineage_text(artifacts)}"
+            title = f"Lineage of {args.artifact}: {fmt.lineage_text(artifacts, removed)}"
         elif args.thread:
             artifacts = await ledger.artifacts(thread=_thread_key(args.thread))
-            title = f"Credits for {_thread_key(args.thread)}"
+            title = f"Credits for thread {_thread_key(args.thread)}"
         else:
             artifacts = await ledger.artifacts()
-            title = "Credits"
-        print(fmt.render(artifacts, args.format, title))
+            threads = sorted({a.thread for a in artifacts})
+            title = (f"Credits for thread {threads[0]}" if len(threads) == 1
+                     else f"Credits for all {len(threads)} threads in the ledger")
+        print(fmt.render(artifacts, args.format, title, removed=removed, declared=await declarations(ledger)))
     finally:
         await ledger.close()
     return 0

@@ -35,15 +35,21 @@ async def credits_handler(jam: Jamroom, parsed: Parsed, origin: Origin) -> Reply
     removed = await removed_ids(jam.ledger)
     declared = await declarations(jam.ledger)
     extra: list[Attachment] = []
+    private = False
     if target == "me":
+        # only the asker sees it: an opted-out member's list would tie their pseudonym to their name
         artifacts = [a for a in await jam.ledger.artifacts(member=origin.member_key) if a.thread.startswith(here)]
         title = f"What {origin.member_name} contributed"
+        private = True
     elif target:
         lineage = await jam.ledger.lineage(target)
         if not lineage or not lineage[0].thread.startswith(here):
             return Reply.error(f"no artifact {target} here; /credits lists this thread's")
         artifacts = await _shown(jam, lineage)
         title = f"Lineage of {target}: {fmt.lineage_text(artifacts, removed)}"
+        models = list(dict.fromkeys(line for a in artifacts for line in fmt.model_lines(a)))
+        if models:
+            title += "\n" + "\n".join(models)
         if len(fmt.levels(artifacts)) > 1:
             png = await asyncio.to_thread(picture, artifacts, removed)  # drawing + PNG encode: off the loop
             extra.append(Attachment(f"lineage-{target}.png", "image/png", png))
@@ -55,11 +61,11 @@ async def credits_handler(jam: Jamroom, parsed: Parsed, origin: Origin) -> Reply
     artifacts = await _shown(jam, artifacts)
     body = fmt.render(artifacts, form, title, removed=removed, declared=declared)
     if form == "text":
-        return Reply(body, attachments=extra)
+        return Reply(body, attachments=extra, private=private)
     name = f"credits.{form}"
     first_line = title.splitlines()[0]
     return Reply(f"{first_line} ({len(artifacts)} artifacts) — attached as {name}",
-                 attachments=[Attachment(name, _MIME[form], body.encode()), *extra])
+                 attachments=[Attachment(name, _MIME[form], body.encode()), *extra], private=private)
 
 
 HANDLERS = {"credits": credits_handler}
