@@ -73,10 +73,21 @@ MOODS: dict[str, tuple[str, ...]] = {
     "peaceful": ("#23423a", "#4d7c6f", "#8fb8a4", "#cde3d2", "#f5faf4"),
 }
 
-#: Subjects that suggest a palette when the prompt names no colour, mood or palette.
+#: The light of a time of day, when the prompt names one and no colour, mood or palette.
+LIGHT_PALETTES: dict[str, tuple[str, ...]] = {
+    "dawn": ("#2e2a4f", "#6c5b8e", "#d98c9c", "#f6c28b", "#fdf0d5"),
+    "noon": ("#1d3557", "#2f6f9f", "#6fb1d9", "#b8e0f0", "#f4faff"),
+    "dusk": NAMED["sunset"],
+    "night": ("#060914", "#141d3b", "#2d3f73", "#7c8fc4", "#e8ecff"),
+    "neon": NAMED["neon"],
+}
+
+#: Subjects that suggest a palette when the prompt names no colour, mood, palette or light.
 SUBJECT_PALETTES = {
-    "sea": "ocean", "rain": "ice", "forest": "forest", "sun": "sunset", "city": "synthwave",
-    "desert": "desert", "snow": "ice", "mountains": "earth", "koi": "sunset",
+    "sea": "ocean", "lake": "ocean", "river": "ocean", "rain": "ice", "forest": "forest", "pine": "forest",
+    "tree": "forest", "sun": "sunset", "city": "synthwave", "desert": "desert", "snow": "ice", "glacier": "ice",
+    "mountains": "earth", "hills": "earth", "koi": "sunset", "field": "autumn", "wheat": "autumn",
+    "canyon": "desert", "volcano": "autumn", "storm": "noir", "fog": "monochrome",
 }
 
 
@@ -138,10 +149,12 @@ def from_colour_words(words: Sequence[str]) -> Palette:
         cols = [_hsv(h, s * 0.95, v * 0.22), _hsv(h, s, v * 0.55), _hsv(h, s, v),
                 _hsv(h + 4, s * 0.7, min(1.0, v * 1.1)), _hsv(h + 8, s * 0.3, 0.97)]
     else:
+        # Two or three colours: each gets its own stops (dark and full), so the second colour is as
+        # present as the first instead of one highlight that most styles never reach.
         h2, s2, v2 = hsvs[1]
-        h3, s3, v3 = hsvs[2] if len(hsvs) > 2 else hsvs[0]
-        cols = [_hsv(h, s * 0.95, v * 0.22), _hsv(h, s, v * 0.7), _hsv(h2, s2, v2),
-                _hsv(h3, s3 * 0.8, min(1.0, v3 * 1.1)), _hsv(h2, s2 * 0.3, 0.97)]
+        h3, s3, v3 = hsvs[2] if len(hsvs) > 2 else (h, s * 0.6, min(1.0, v * 1.15))
+        cols = [_hsv(h, s * 0.95, v * 0.3), _hsv(h2, s2 * 0.95, v2 * 0.5), _hsv(h, s, v),
+                _hsv(h2, s2, v2), _hsv(h3, s3, v3)]
     return Palette.of("+".join(words), cols)
 
 
@@ -164,14 +177,16 @@ def merge(a: Palette, b: Palette) -> Palette:
 
 
 def pick_palette(colour_words: Sequence[str], named: str | None, mood: str | None,
-                 subjects: Sequence[str], dice: Dice) -> Palette:
-    """Colour words win, then an explicit/named palette, then a mood, then the subjects, then chance."""
+                 subjects: Sequence[str], dice: Dice, light: str | None = None) -> Palette:
+    """Colour words win, then an explicit/named palette, then a mood, the light, the subjects, then chance."""
     if colour_words:
         return from_colour_words(colour_words)
     if named and named in NAMED:
         return Palette.from_hex(named, NAMED[named])
     if mood and mood in MOODS:
         return Palette.from_hex(mood, MOODS[mood])
+    if light and light in LIGHT_PALETTES:
+        return Palette.from_hex(light, LIGHT_PALETTES[light])
     for subject in subjects:
         if subject in SUBJECT_PALETTES:
             name = SUBJECT_PALETTES[subject]

@@ -19,16 +19,17 @@ from typing import Any
 from xml.sax.saxutils import unescape
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
+from generators.image._compose import build_scene
 from generators.image._dice import Dice, Jitter, derive
-from generators.image._noise import F32, Canvas, fbm, resize, smoothstep
+from generators.image._noise import F32, Canvas, blur, fbm, resize, smoothstep
 from generators.image._palette import Palette
-from generators.image._scene import build_scene, tone_field
+from generators.image._scene import Scene, draw_shapes, tone_field
 from generators.image._styles import RENDERERS, Ctx
 from generators.image._words import STYLES
 
-ARS = ("1:1", "3:2", "2:3", "16:9", "9:16")
+ARS = ("1:1", "4:3", "3:4", "3:2", "2:3", "16:9", "9:16", "2:1", "1:2")
 GRID_LONG = 1024
 UPSCALE_LONG = 2048
 SOURCE_LONG = 256  # stored greyscale copy of an upload, long side in pixels
@@ -47,6 +48,16 @@ class Recipe:
     source: str = ""
     #: A second style merged in across the picture (a blend of two styles), or "".
     second: str = ""
+    #: The prompt word each subject came from (parallel to ``subjects``; empty for old recipes).
+    words: tuple[str, ...] = ()
+    #: (subject or "sky", "#rrggbb") for colours the prompt gave to a subject.
+    tints: tuple[tuple[str, str], ...] = ()
+    #: Time of day ("dawn", "noon", "dusk", "night", "neon"), or "" to let the subjects decide.
+    light: str = ""
+    #: Drawing modifiers ("crescent", "full" for the moon).
+    mods: tuple[str, ...] = ()
+    #: Unknown prompt words, hashed: they move the layout.
+    salt: int = 0
 
     @property
     def aspect(self) -> float:
@@ -61,6 +72,8 @@ class Recipe:
             "style": self.style, "palette": list(self.palette), "palette_name": self.palette_name,
             "subjects": list(self.subjects), "ar": self.ar, "seed": self.seed,
             "jitter": [list(j) for j in self.jitter], "source": self.source, "second": self.second,
+            "words": list(self.words), "tints": [list(t) for t in self.tints], "light": self.light,
+            "mods": list(self.mods), "salt": self.salt,
         }
 
     @classmethod
@@ -79,7 +92,33 @@ class Recipe:
             jitter=tuple((int(s), float(a)) for s, a in data.get("jitter", ())),
             source=str(data.get("source", "")),
             second=second,
+            words=tuple(str(w) for w in data.get("words", ())),
+            tints=tuple((str(t), _hex_colour(str(c))) for t, c in data.get("tints", ())),
+            light=str(data.get("light", "")),
+            mods=tuple(str(m) for m in data.get("mods", ())),
+            salt=int(data.get("salt", 0)),
         )
+
+    def scene(self) -> Scene:
+        """The composition this recipe draws (the same at every size)."""
+        tints: dict[str, list[tuple[int, int, int]]] = {}
+        for target, colour in self.tints:
+            tints.setdefault(target, []).append(_rgb(colour))
+        return build_scene((*self.subjects, *self.mods), self.aspect, Dice(self.seed, self.jitter).child("scene"),
+                           self.light, tints, self.salt)
+
+
+_HEX = re.compile(r"#[0-9a-f]{6}")
+
+
+def _hex_colour(value: str) -> str:
+    if not _HEX.fullmatch(value):
+        raise ValueError(f"bad colour {value!r}")
+    return value
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
 
 
 def parse_ar(ar: str) -> tuple[int, int]:
@@ -135,7 +174,7 @@ def render(recipe: Recipe, width: int, height: int, tone_override: np.ndarray | 
     canvas = Canvas(width, height, recipe.aspect)
     dice = Dice(recipe.seed, recipe.jitter)
     palette = Palette.from_hex(recipe.palette_name, recipe.palette)
-    scene = build_scene(recipe.subjects, recipe.aspect, dice.child("scene"))
+    scene = recipe.scene()
     if tone_override is not None:
         tone = resize(tone_override, width, height)
     elif recipe.source:
@@ -165,10 +204,46 @@ def render(recipe: Recipe, width: int, height: int, tone_override: np.ndarray | 
         other *= mask
         picture = picture + other
     picture = np.asarray(picture, dtype=F32)
+    picture = apply_colours(picture, scene, canvas)
     np.clip(picture, 0.0, 1.0, out=picture)
     picture *= 255.0
     picture += 0.5
     return picture.astype(np.uint8)
+
+
+#: How much of a subject's own colour covers what the style drew there.
+COLOUR_STRENGTH = 0.85
+SKY_STRENGTH = 0.55
+
+
+def apply_colours(picture: np.ndarray, scene: Scene, canvas: Canvas) -> np.ndarray:
+    """Colours by role: a subject the prompt coloured ("a red fox") takes its colour over the style's
+    own, keeping the style's light and dark so its strokes, dots and washes still show."""
+    coloured = [sh for sh in scene.shapes if sh.colour is not None]
+    if not coloured and scene.sky_colour is None:
+        return picture
+    w, h = canvas.width, canvas.height
+    rgb = Image.new("RGB", (w, h), (0, 0, 0))
+    alpha = Image.new("L", (w, h), 0)
+    if scene.sky_colour is not None:
+        horizon = scene.horizon if scene.horizon is not None else 1.0
+        ImageDraw.Draw(rgb).rectangle((0, 0, w, horizon * h), fill=scene.sky_colour)
+        ImageDraw.Draw(alpha).rectangle((0, 0, w, horizon * h), fill=round(255 * SKY_STRENGTH / COLOUR_STRENGTH))
+    draw_shapes(ImageDraw.Draw(rgb), coloured, canvas, lambda sh: sh.colour)
+    draw_shapes(ImageDraw.Draw(alpha), coloured, canvas, lambda sh: 255)
+    a = blur(np.asarray(alpha, dtype=F32) * F32(COLOUR_STRENGTH / 255.0), canvas.px(0.002))
+    colour = np.asarray(rgb, dtype=F32) / 255.0
+    luma = picture @ np.array([0.2126, 0.7152, 0.0722], dtype=F32)
+    tinted = colour * (F32(0.35) + F32(0.8) * luma)[..., None]
+    tinted += np.clip(luma - 0.8, 0.0, None)[..., None]
+    return ctx_mix(picture, tinted, a)
+
+
+def ctx_mix(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    out = np.subtract(b, a, dtype=F32)
+    out *= t[..., None]
+    out += a
+    return out
 
 
 def _merge_mask(dice: Dice, canvas: Canvas) -> np.ndarray:

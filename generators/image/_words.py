@@ -1,11 +1,14 @@
-"""Reading a prompt: which style, colours, mood, named palette and subjects its words ask for."""
+"""Reading a prompt: which style, colours (and what they colour), mood, light, named palette and
+subjects its words ask for."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from generators.image._dice import derive
 from generators.image._palette import COLOURS, MOODS, NAMED
+from generators.image._vocab import SUBJECT_INFO, WORDS, find_subjects, tokens
 
 #: Style names (the ``style`` option's choices besides "auto") and how messages call them.
 STYLE_LABELS: dict[str, str] = {
@@ -40,28 +43,30 @@ STYLE_ALIASES: dict[str, str] = {
     "pixelsort": "glitch", "comic": "halftone", "flowfield": "flow", "flow-field": "flow",
 }
 
-SUBJECT_WORDS: dict[str, str] = {
-    **dict.fromkeys(("sea", "ocean", "waves", "wave", "water", "lake", "bay", "shore", "beach", "harbour"), "sea"),
-    **dict.fromkeys(("city", "skyline", "towers", "buildings", "street", "town", "downtown", "metropolis"), "city"),
-    **dict.fromkeys(("forest", "trees", "tree", "woods", "pines", "pine", "jungle", "woodland"), "forest"),
-    **dict.fromkeys(("sun", "sunset", "sunrise", "dawn", "dusk", "sunny", "sunlight"), "sun"),
-    **dict.fromkeys(("moon", "lunar", "moonlight", "moonlit", "moonrise"), "moon"),
-    **dict.fromkeys(("mountain", "mountains", "hills", "hill", "peaks", "peak", "alps", "valley", "cliffs"),
-                    "mountains"),
-    **dict.fromkeys(("rain", "rainy", "storm", "drizzle", "downpour", "raining"), "rain"),
-    **dict.fromkeys(("stars", "star", "starry", "starlight", "constellation", "constellations"), "stars"),
-    **dict.fromkeys(("snow", "snowy", "winter", "snowfall", "blizzard"), "snow"),
-    **dict.fromkeys(("koi", "fish", "carp", "goldfish"), "koi"),
-    **dict.fromkeys(("cloud", "clouds", "cloudy", "fog", "mist", "misty", "foggy"), "clouds"),
-    **dict.fromkeys(("desert", "dunes", "dune", "sand", "sahara"), "desert"),
-    **dict.fromkeys(("flower", "flowers", "blossom", "blossoms", "garden", "bloom", "meadow", "tulips"), "flowers"),
-    **dict.fromkeys(("bird", "birds", "crows", "gulls", "swallows", "flock"), "birds"),
-    **dict.fromkeys(("river", "creek", "brook", "canal"), "river"),
-    **dict.fromkeys(("night", "midnight", "nocturnal", "nighttime"), "night"),
-}
-SUBJECTS = tuple(sorted(set(SUBJECT_WORDS.values())))
 #: Words that change how a subject is drawn rather than adding one.
 MODIFIERS = frozenset({"crescent", "full"})
+
+#: Time-of-day words -> the light the sky takes.
+LIGHT_WORDS: dict[str, str] = {
+    **dict.fromkeys(("dawn", "sunrise", "daybreak", "morning", "first light", "aurora-dawn"), "dawn"),
+    **dict.fromkeys(("noon", "midday", "day", "daytime", "afternoon", "daylight", "bright"), "noon"),
+    **dict.fromkeys(("dusk", "sunset", "evening", "twilight", "sundown", "golden hour", "gloaming"), "dusk"),
+    **dict.fromkeys(("night", "midnight", "nighttime", "nocturnal", "dark", "darkness", "tonight"), "night"),
+    **dict.fromkeys(("neon", "cyberpunk", "synthwave", "vaporwave", "nightclub"), "neon"),
+}
+#: Light words that also put their body in the sky.
+LIGHT_BODIES = {"sunrise": "sun", "sunset": "sun", "sundown": "sun", "moonrise": "moon"}
+
+#: Little words that never shape a picture (they are not "unknown words" either).
+STOPWORDS = frozenset(
+    "a an the of in on at under over with and or by near beside behind above below into onto through from to "
+    "for its it is are this that some very my our your their his her as like amid among across along around "
+    "while who which where there here made".split()
+)
+#: Words that stop a colour word from reaching further for its subject ("red sky over a fox").
+_COLOUR_STOPS = frozenset("in on at under over with by near beside behind above below into onto through from to "
+                          "for while who which where".split())
+SKY_WORDS = frozenset({"sky", "skies", "heavens"})
 
 NAMED_PALETTE_WORDS: dict[str, str] = {
     "vaporwave": "vaporwave", "neon": "neon", "pastel": "pastel", "autumn": "autumn", "autumnal": "autumn",
@@ -76,18 +81,65 @@ class Reading:
     """What a prompt asks for; empty fields mean "let the seed decide"."""
 
     style: str | None
+    #: Every colour word, in order; ``loose`` are those not bound to a subject (they set the palette).
     colours: tuple[str, ...]
     palette: str | None
     mood: str | None
+    #: The subjects to draw (vocabulary names) and, for each, the word it came from.
     subjects: tuple[str, ...]
+    words: tuple[str, ...] = ()
+    #: (subject or "sky", colour word) for colours that name what they colour ("a red fox").
+    tints: tuple[tuple[str, str], ...] = ()
+    loose: tuple[str, ...] = ()
+    light: str | None = None
+    mods: tuple[str, ...] = ()
+    #: Words nobody recognised, hashed: they still move the layout and the palette.
+    salt: int = 0
 
 
-def read_prompt(prompt: str) -> Reading:
-    words = re.findall(r"[a-z]+", prompt.lower())
+def read_prompt(prompt: str, leave_out: Sequence[str] = ()) -> Reading:
+    """Read a prompt; ``leave_out`` (the ``no`` option) names subjects or colours not to draw."""
+    words = tokens(prompt)
+    banned_words = {w for item in leave_out for w in tokens(str(item))}
+    banned = {WORDS.get(w, w) for w in banned_words} | banned_words
     style = next((STYLE_WORDS[w] for w in words if w in STYLE_WORDS), None)
-    colours = tuple(dict.fromkeys(w for w in words if w in COLOURS))[:3]
     palette = next((NAMED_PALETTE_WORDS[w] for w in words if w in NAMED_PALETTE_WORDS), None)
     mood = next((w for w in words if w in MOODS), None)
-    subjects = list(dict.fromkeys(SUBJECT_WORDS[w] for w in words if w in SUBJECT_WORDS))
-    subjects = subjects[:MAX_SUBJECTS] + [w for w in dict.fromkeys(words) if w in MODIFIERS]
-    return Reading(style, colours, palette if palette in NAMED else None, mood, tuple(subjects))
+    light = next((LIGHT_WORDS[w] for w in words if w in LIGHT_WORDS), None)
+    spans = find_subjects(words)
+    subjects: dict[str, str] = {}
+    for w in words:
+        if w in LIGHT_BODIES and LIGHT_BODIES[w] not in banned:
+            subjects.setdefault(LIGHT_BODIES[w], w)
+    for start, end, name in spans:
+        if name not in banned:
+            subjects.setdefault(name, " ".join(words[start:end]))
+    starts = {start: name for start, _end, name in spans}
+    colours = tuple(dict.fromkeys(w for w in words if w in COLOURS and w not in banned))
+    tints: dict[tuple[str, str], None] = {}
+    for i, w in enumerate(words):
+        if w not in colours:
+            continue
+        for j in range(i + 1, min(len(words), i + 5)):
+            if words[j] in _COLOUR_STOPS:
+                break
+            if j in starts and starts[j] in subjects:
+                tints[(starts[j], w)] = None
+                break
+            if words[j] in SKY_WORDS:
+                tints[("sky", w)] = None
+                break
+    bound = {c for _t, c in tints}
+    loose = tuple(c for c in colours if c not in bound)
+    covered = {k for start, end, _n in spans for k in range(start, end)}
+    known = set(STYLE_WORDS) | set(NAMED_PALETTE_WORDS) | set(MOODS) | set(LIGHT_WORDS) | set(COLOURS) | \
+        STOPWORDS | MODIFIERS | SKY_WORDS
+    unknown = sorted({w for k, w in enumerate(words) if k not in covered and w not in known and len(w) > 1})
+    salt = derive(0, " ".join(unknown)) % 2**31 if unknown else 0
+    names = list(subjects)[:MAX_SUBJECTS]
+    mods = tuple(dict.fromkeys(w for w in words if w in MODIFIERS))
+    return Reading(style, colours[:3], palette if palette in NAMED else None, mood, tuple(names),
+                   tuple(subjects[n] for n in names), tuple(tints), loose[:3], light, mods, salt)
+
+
+SUBJECTS = tuple(sorted(SUBJECT_INFO))

@@ -20,7 +20,8 @@ from generators.image._palette import COLOURS
 from generators.image._recipe import ARS, read_recipes
 from generators.image._words import STYLE_LABELS, STYLES, read_prompt
 
-GRID_SIZES = {"1:1": (1024, 1024), "3:2": (1024, 682), "2:3": (682, 1024), "16:9": (1024, 576), "9:16": (576, 1024)}
+GRID_SIZES = {"1:1": (1024, 1024), "3:2": (1024, 682), "2:3": (682, 1024), "16:9": (1024, 576), "9:16": (576, 1024),
+              "4:3": (1024, 768), "3:4": (768, 1024), "2:1": (1024, 512), "1:2": (512, 1024)}
 
 
 def test_image_generators_are_registered_and_routed():
@@ -42,7 +43,9 @@ def test_sketch_is_one_primary_grid_png():
     assert (out.name, out.mime, out.primary) == ("sketch.png", "image/png", True)
     assert out.data.startswith(b"\x89PNG\r\n\x1a\n")
     assert pixels(result).shape == (1024, 1024, 3)
-    assert result.facts["subjects"] == "koi, moon, full" and result.facts["palette"] == "crimson"
+    # "crimson" colours the koi, not the whole picture; "full" shapes the moon and is not a subject.
+    assert result.facts["subjects"] == "koi, moon" and result.facts["palette"] != "crimson"
+    assert result.facts["alt"].startswith("a crimson koi and the moon")
     assert result.summary.startswith("crimson koi under a full moon · ")
     cells_, make = read_recipes(out.data)
     assert len(cells_) == 4 and make["prompt"] == "crimson koi under a full moon"
@@ -69,8 +72,8 @@ def test_every_style_runs_for_every_aspect_ratio(style, ar):
 def test_prompt_words_choose_style_colours_and_subjects():
     reading = read_prompt("A watercolor of a crimson koi under a full moon, rain and city")
     assert reading.style == "watercolour"
-    assert reading.colours == ("crimson",)
-    assert reading.subjects[:4] == ("koi", "moon", "rain", "city") and "full" in reading.subjects
+    assert reading.colours == ("crimson",) and reading.tints == (("koi", "crimson"),) and not reading.loose
+    assert reading.subjects[:4] == ("koi", "moon", "rain", "city") and reading.mods == ("full",)
     assert read_prompt("melancholy topographic mountains").mood == "melancholy"
     assert read_prompt("vaporwave sunset over the sea").palette == "vaporwave"
     assert sketch("glitch city", 1, style="halftone").facts["style"] == STYLE_LABELS["halftone"]
