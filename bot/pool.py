@@ -3,6 +3,15 @@
 A process pool of our own rather than ``ProcessPoolExecutor``: a job past its
 time limit must have its process killed (an executor cannot kill one task), and
 the pool must keep serving with a fresh process in its place.
+
+Memory: every generator process has one budget (``memory_limit``, 768 MB RSS by default), shared by
+all generators including learned models.  While a job runs, the parent reads the child's RSS from
+/proc every ``WATCH_EVERY`` seconds; over budget, the child is killed and replaced and the member is
+told in one line.  (No address-space limit: onnxruntime and numpy reserve far more address space
+than they touch, see docs/scaling.md.)
+
+Warm start: the forkserver preloads every generator module (``bot.pool_warm``), so a new process —
+at start or replacing a killed one — is forked with them imported and takes its first job at once.
 """
 
 from __future__ import annotations
@@ -10,6 +19,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing as mp
+import os
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -19,7 +30,26 @@ from generators.base import GeneratorError, InputFile, Result
 
 log = logging.getLogger(__name__)
 
-PRELOAD = ["numpy", "PIL.Image", "generators.registry", "generators.provenance"]
+PRELOAD = ["numpy", "PIL.Image", "generators.registry", "generators.provenance", "bot.pool_warm"]
+#: How often a running job's memory is read (seconds).
+WATCH_EVERY = 0.02
+MB = 1024 * 1024
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def rss_of(pid: int) -> int:
+    """Resident set size of a process in bytes (0 where /proc is not there)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class _OverBudget(Exception):
+    def __init__(self, rss: int) -> None:
+        super().__init__(rss)
+        self.rss = rss
 
 
 class JobFailed(Exception):
@@ -60,24 +90,39 @@ class _Slot:
     conn: Connection
 
 
-def _await_reply(conn: Connection, timeout: float) -> Any:
-    if not conn.poll(timeout):
-        raise TimeoutError
-    return conn.recv()
+def _await_reply(conn: Connection, timeout: float, pid: int | None = None, memory_limit: int = 0) -> Any:
+    """The child's reply; TimeoutError past ``timeout``; _OverBudget when its RSS passes ``memory_limit``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        if conn.poll(min(remaining, WATCH_EVERY) if memory_limit and pid else remaining):
+            return conn.recv()
+        if memory_limit and pid and (rss := rss_of(pid)) > memory_limit:
+            raise _OverBudget(rss)
+
+
+def memory_message(limit: int) -> str:
+    return f"that job needed more memory than Jamroom allows ({limit / MB:.0f} MB)"
 
 
 class GeneratorPool:
     """A fixed number of generator processes; ``run`` borrows one per job."""
 
-    def __init__(self, size: int = 2, *, timeout: float = 30.0, max_output_bytes: int = 25 * 1024 * 1024) -> None:
+    def __init__(self, size: int = 2, *, timeout: float = 30.0, max_output_bytes: int = 25 * 1024 * 1024,
+                 memory_limit: int = 768 * MB) -> None:
         self.size = max(1, size)
         self.timeout = timeout
         self.max_output_bytes = max_output_bytes
+        #: RSS budget per generator process in bytes (0: not watched).
+        self.memory_limit = memory_limit
         self._ctx = mp.get_context("forkserver")
         self._ctx.set_forkserver_preload(PRELOAD)
         self._free: asyncio.Queue[_Slot] = asyncio.Queue()
         self._slots: list[_Slot] = []
         self.killed = 0
+        self.over_memory = 0
 
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe(duplex=True)
@@ -118,7 +163,13 @@ class GeneratorPool:
         slot = await self._free.get()
         try:
             slot.conn.send((generator, dict(spec), list(inputs), seed, self.max_output_bytes))
-            reply = await asyncio.to_thread(_await_reply, slot.conn, limit)
+            reply = await asyncio.to_thread(_await_reply, slot.conn, limit, slot.process.pid, self.memory_limit)
+        except _OverBudget as exc:
+            self.over_memory += 1
+            await self._replace(slot)
+            log.warning("generator over its memory budget", extra={"generator": generator.name,
+                                                                   "rss_mb": round(exc.rss / MB)})
+            raise JobFailed(memory_message(self.memory_limit), reason="memory") from None
         except TimeoutError:
             self.killed += 1
             await self._replace(slot)

@@ -61,7 +61,8 @@ class Jamroom:
         self.ledger = Ledger(self.settings.sqlalchemy_url)
         self.queue = queue or make_queue(self.settings)
         self.pool = GeneratorPool(self.settings.concurrency, timeout=self.settings.job_timeout,
-                                  max_output_bytes=self.settings.max_output_bytes)
+                                  max_output_bytes=self.settings.max_output_bytes,
+                                  memory_limit=self.settings.generator_memory_mb * 1024 * 1024)
         self.labels = Labels(self.ledger, self.settings.label_text)
         self.consent = Consent(self.ledger, self.settings.consent_ttl)
         self.policy = Policy(self.ledger, self.queue.waiting_of, ceiling=self.settings.rate_limit_ceiling)

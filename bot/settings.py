@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     concurrency: int = 2
     job_timeout: float = 30.0
     max_output_bytes: int = 25 * 1024 * 1024
+    #: Memory budget of each generator process (RSS, MB), shared by every generator and learned model.
+    generator_memory_mb: int = 768
 
     #: Fairness: jobs one member may have running at once, and a rate limit over a window.
     member_in_flight: int = 3
