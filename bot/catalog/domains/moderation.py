@@ -52,7 +52,7 @@ COMMANDS = [
         ),
         handler="declare",
         group="credits",
-        examples=("/declare file:drawing.png made:human",),
+        examples=("/declare file:<drawing.png> made:human",),
     ),
     Command(
         name="consent",
