@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from generators.base import GeneratorError
 from generators.music.score import PPQ, Note, Part
 from generators.music.theory import DRUM_CHANNEL
 
@@ -222,7 +223,7 @@ class Segment:
 def meter_ticks(meter: str) -> int:
     """Ticks in one bar of ``meter`` (refused with a clear line when the drums do not play it)."""
     if meter not in DRUM_METERS:
-        raise ValueError(f"no drum grid for meter {meter!r}")
+        raise GeneratorError(f"drums play {', '.join(DRUM_METERS)}; not {meter[:10]}")
     num, den = DRUM_METERS[meter]
     return num * PPQ * 4 // den
 
@@ -236,6 +237,7 @@ def beat_unit(meter: str) -> int:
 
 def variants(genre: str, meter: str) -> int:
     """How many distinct variations the seed chooses among for ``genre`` in ``meter``."""
+    meter_ticks(meter)
     shapes = {shape for shape, _, _ in METER_SEGMENTS[meter]}
     return max(len(_grids(genre, shape)) for shape in shapes)
 
@@ -254,6 +256,7 @@ def grid_for(genre: str, meter: str, variant: int = 0) -> Grid:
 def segments(genre: str, meter: str, variant: int = 0) -> list[Segment]:
     """The bar of ``meter`` as hand-written grid slices laid end to end."""
     out, start = [], 0
+    meter_ticks(meter)  # refuses a meter the drums do not play, in words
     spec = METER_SEGMENTS[meter]
     for i, (shape, lo, hi) in enumerate(spec):
         options = _grids(genre, shape)
