@@ -140,7 +140,7 @@ async def test_image_sketch_and_upload_source_types(jam, tmp_path):
     assert restyled.ok, restyled.error
     png = next(v for k, v in out.deliveries[1][1].items() if k.endswith(".png"))
     (tmp_path / "restyled.png").write_bytes(png)
-    assert exif(tmp_path / "restyled.png")["DigitalSourceType"] == IPTC + "compositeSynthetic"
+    assert exif(tmp_path / "restyled.png")["DigitalSourceType"] == IPTC + "compositeWithTrainedAlgorithmicMedia"
     listing = await jam.submit_text("/credits", origin("cy", "i4"))
     assert "upload declared human-made" in listing.text
 
