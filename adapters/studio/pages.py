@@ -19,7 +19,7 @@ from adapters.studio.catalog_view import catalog_view
 from adapters.studio.context import studio_of
 from adapters.studio.links import file_path, page_path
 from adapters.studio.messages import show_as
-from adapters.studio.uploads import UploadRefused, read_upload
+from adapters.studio.uploads import BODY_SLACK, UploadRefused, read_upload
 from adapters.studio.watch import origin_of
 from bot.credits import credits_line, lineage_text
 from bot.handlers.moderation import is_removed
@@ -82,7 +82,8 @@ async def upload(request: web.Request) -> web.StreamResponse:
     if secret is None:
         return web.json_response({"error": "open the studio page first; uploads belong to a member"}, status=403)
     member = identity.member_id_for(secret)
-    if request.content_length and (refused := studio.quota.refusal(member, request.content_length)):
+    declared = max(0, (request.content_length or 0) - BODY_SLACK)  # the framing is not the member's
+    if declared and (refused := studio.quota.refusal(member, declared)):
         return web.json_response({"error": refused}, status=429)
     try:
         name, mime, data = await read_upload(request)

@@ -120,13 +120,15 @@ async def read_upload(request: web.Request, limit: int = UPLOAD_LIMIT) -> tuple[
     """The first file field of a multipart body (name, MIME type, bytes), or :class:`UploadRefused`."""
     if request.content_length is not None and request.content_length > limit + BODY_SLACK:
         raise _refuse(413, too_large(request.content_length))
+    if not request.content_type.startswith("multipart/"):
+        raise _refuse(400, "send the file as multipart/form-data in a field named file")
     try:
         return await _read_file_part(request, limit)
     except UploadRefused:
         raise
     except (AssertionError, ValueError, KeyError, LookupError, UnicodeError, HttpProcessingError):
-        raise _refuse(400, "that upload is not well-formed multipart/form-data; send the file in a field "
-                           "named file") from None
+        raise _refuse(400, "that upload could not be read: its file name or form headers hold characters HTTP "
+                           "does not allow (such as NUL); rename the file and upload it again") from None
 
 
 async def _read_file_part(request: web.Request, limit: int) -> tuple[str, str, bytes]:
