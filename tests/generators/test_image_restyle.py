@@ -195,3 +195,29 @@ def test_a_fresh_process_loads_each_network_once_across_jobs():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     assert out.stdout.strip() == "3"  # predictor, transformer, 26-style network: once each for three jobs
+
+
+async def test_like_an_artifact_credits_the_source_pictures_owner(tmp_path):
+    from support import make_jam, origin
+
+    jam, out = make_jam(tmp_path, job_timeout=120.0)
+    await jam.start()
+    try:
+        assert (await jam.submit_text('/sketch prompt:"lighthouse" style:flow seed:3', origin("ann", "k1"))).ok
+        [made] = await out.wait_for(1, timeout=120)
+        assert made.ok, made.error
+        upload_ref = jam.save_upload("mine.png", "image/png", _photo())
+        reply = await jam.submit_text(f"/restyle file:mine.png like:{made.artifact.id} strength:90",
+                                      origin("bob", "k2"), uploads={"file": upload_ref})
+        assert reply.ok, reply.text
+        restyled = (await out.wait_for(2, timeout=180))[1]
+        assert restyled.ok, restyled.error
+        artifact = restyled.artifact
+        assert made.artifact.id in artifact.parents
+        roles = {(c.name, c.role.value) for c in artifact.contributors}
+        assert ("ann", "prompted") in roles and any(name == "bob" for name, _ in roles)
+        assert artifact.facts["models"] and artifact.facts["alt"]
+        listing = await jam.submit_text(f"/credits {artifact.id}", origin("cy", "k3"))
+        assert "ann" in listing.text and "Magenta" in listing.text
+    finally:
+        await jam.stop()
