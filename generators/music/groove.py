@@ -225,9 +225,10 @@ def perform(score: Score, feel: str, amount: int, rng: np.random.Generator) -> t
         raise GeneratorError("that sketch has no drum part to groove; add one with /layer part:drums or /drumify")
     model = FEEL_MODELS[feel]
     scale = amount / 100
-    bar_ticks = score.bar_ticks
+    known = score.meter in drums.DRUM_METERS
+    bar_ticks = drums.meter_ticks(score.meter) if known else score.bar_ticks
     unit = _swing_unit(score.meter)
-    beat = drums.beat_unit(score.meter) if score.meter in drums.DRUM_METERS else PPQ
+    beat = drums.beat_unit(score.meter) if known else PPQ
     grid = quantise([n for p in drum_parts for n in p.notes])
     source = 2 * unit // 3 if _already_triplet(grid, unit) else unit // 2
     target = source
@@ -269,7 +270,7 @@ def perform(score: Score, feel: str, amount: int, rng: np.random.Generator) -> t
     first_drums = drum_parts[0]
     parts.append(Part(first_drums.role, first_drums.program, sorted(performed), first_drums.channel,
                       first_drums.instrument or "drums"))
-    total = score.total_ticks
+    total = score.bars * bar_ticks
     parts = [replace(p, notes=[n for n in p.notes if n.start < total]) for p in parts]
     swing_fraction = target / unit if model.swing else score.swing
     new = replace(score, parts=parts, swing=round(swing_fraction, 3))
