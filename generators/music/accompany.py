@@ -113,8 +113,11 @@ def _scaled(pattern: tuple, meter: str) -> tuple:
     length = bar_sixteenths(meter)
     if length == 16:
         return pattern
-    if meter == "6/8":
-        return tuple(p for p in ((0, 6, *pattern[0][2:]), (6, 6, *pattern[0][2:])) if p)
+    if meter in ("6/8", "12/8"):
+        return tuple((start, 6, *pattern[0][2:]) for start in range(0, length, 6))
+    if length > 16:  # 5/4: the 4/4 figure, then its opening again in the extra beat
+        extra = tuple((16 + p[0], min(p[1], length - 16 - p[0]), *p[2:]) for p in pattern if p[0] < length - 16)
+        return pattern + extra
     kept = tuple((*p[:1], min(p[1], length - p[0]), *p[2:]) for p in pattern if p[0] < length)
     return kept or ((0, length, *pattern[0][2:]),)
 

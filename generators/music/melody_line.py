@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generators.music.score import SIXTEENTH, Note
+from generators.music.score import SIXTEENTH, STRONG_EIGHTHS, Note, bar_ticks_of
 from generators.music.theory import Key
 
 #: One-bar rhythm cells in sixteenths, from sparse to busy, per meter.
@@ -54,11 +54,11 @@ class Harmony:
 
 def strong_offsets(meter: str) -> tuple[int, ...]:
     """Strong beats of a bar in sixteenths."""
-    return {"4/4": (0, 8), "3/4": (0,), "6/8": (0, 6)}[meter]
+    return tuple(2 * e for e in STRONG_EIGHTHS.get(meter, (0,)))
 
 
 def bar_sixteenths(meter: str) -> int:
-    return {"4/4": 16, "3/4": 12, "6/8": 12}[meter]
+    return bar_ticks_of(meter) // SIXTEENTH
 
 
 def _pick_cell(meter: str, density: float, rng: np.random.Generator) -> tuple[int, ...]:

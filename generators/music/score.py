@@ -13,7 +13,11 @@ from generators.music.theory import DRUM_CHANNEL, Key
 
 PPQ = 480
 SIXTEENTH = PPQ // 4
-METERS: dict[str, tuple[int, int]] = {"4/4": (4, 4), "3/4": (3, 4), "6/8": (6, 8)}
+METERS: dict[str, tuple[int, int]] = {"4/4": (4, 4), "3/4": (3, 4), "6/8": (6, 8), "2/4": (2, 4), "5/4": (5, 4),
+                                      "7/8": (7, 8), "12/8": (12, 8)}
+#: Where the strong beats of each meter fall, in eighths from the bar line (7/8 counts 2+2+3, 5/4 3+2).
+STRONG_EIGHTHS: dict[str, tuple[int, ...]] = {"4/4": (0, 4), "3/4": (0,), "6/8": (0, 3), "2/4": (0,),
+                                              "5/4": (0, 6), "7/8": (0, 2, 4), "12/8": (0, 6)}
 #: Part roles in the order they are listed and coloured.
 ROLES = ("melody", "counter-melody", "chords", "arpeggio", "pad", "bass", "drums")
 CHANNELS = {"melody": 0, "chords": 1, "bass": 2, "counter-melody": 3, "arpeggio": 4, "pad": 5, "drums": DRUM_CHANNEL}
@@ -68,17 +72,13 @@ class Score:
 
     @property
     def beat_ticks(self) -> int:
-        """Length of a counted beat: a quarter, or a dotted quarter in 6/8."""
-        return PPQ * 3 // 2 if self.meter == "6/8" else PPQ
+        """Length of a counted beat: a quarter, a dotted quarter in 6/8 and 12/8, an eighth in 7/8."""
+        return beat_ticks(self.meter)
 
     @property
     def strong_beats(self) -> tuple[int, ...]:
         """Tick offsets within a bar that count as strong beats."""
-        if self.meter == "4/4":
-            return (0, 2 * PPQ)
-        if self.meter == "6/8":
-            return (0, PPQ * 3 // 2)
-        return (0,)
+        return tuple(e * PPQ // 2 for e in STRONG_EIGHTHS.get(self.meter, (0,)))
 
     @property
     def total_ticks(self) -> int:
@@ -118,6 +118,17 @@ class Score:
     def copy(self) -> Score:
         parts = [Part(p.role, p.program, list(p.notes), p.channel, p.instrument) for p in self.parts]
         return replace(self, parts=parts)
+
+
+def beat_ticks(meter: str) -> int:
+    if meter in ("6/8", "12/8"):
+        return PPQ * 3 // 2
+    return PPQ // 2 if meter == "7/8" else PPQ
+
+
+def bar_ticks_of(meter: str) -> int:
+    num, den = METERS.get(meter, (4, 4))
+    return num * PPQ * 4 // den
 
 
 def monophonic(notes: list[Note]) -> list[Note]:
