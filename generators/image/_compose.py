@@ -33,6 +33,16 @@ SIZES = {"quad": 0.5, "bird": 0.4, "swim": 0.42, "figure": 0.55, "building": 0.6
 LEGACY = frozenset({"night", "crescent", "full"})
 
 
+#: Sky bodies that count as subjects to keep legible (with every thing).
+BODIES = frozenset({"sun", "moon", "planet", "earth", "eclipse", "comet"})
+
+
+def is_figure(role: str) -> bool:
+    """Whether shapes of this role are a subject styles must keep legible (not ground or weather)."""
+    info = SUBJECT_INFO.get(role)
+    return info is not None and (info.family not in ENVIRONMENT or info.name in BODIES)
+
+
 def _luma(colour: RGB) -> float:
     return (0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2]) / 255.0
 
@@ -117,7 +127,7 @@ def build_scene(subjects: Sequence[str], aspect: float, dice: Dice, light: str =
     if "storm" in env:
         top, bottom = top * 0.5 + 0.08, bottom * 0.55 + 0.1
     night = light in ("night", "neon")
-    scene = Scene(top, bottom, None, night=night, light=light, sky_colour=(tints.get("sky") or [None])[0])
+    scene = Scene(top, bottom, None, night=night, light=light, sky_colour=(tints.get("sky") or [None])[0], salt=salt)
     paint = _Painter(scene, aspect)
     water_kinds = {"sea", "lake", "swamp", "river", "waterfall"} & set(env)
     if "beach" in env and not water_kinds:

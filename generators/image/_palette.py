@@ -82,12 +82,20 @@ LIGHT_PALETTES: dict[str, tuple[str, ...]] = {
     "neon": NAMED["neon"],
 }
 
+#: Palettes only subjects call for (not offered as a ``palette`` choice).
+SUBJECT_ONLY: dict[str, tuple[str, ...]] = {
+    "storm": ("#0e1720", "#2a3d4f", "#587186", "#a7b7c2", "#f3e3b3"),
+    "snow": ("#1c2a3a", "#4d6580", "#9fb4c8", "#dbe6ef", "#fbfdff"),
+    "meadow": ("#1f2d16", "#4a6b2a", "#9bbf4f", "#f0d36b", "#fbf6e0"),
+}
+
 #: Subjects that suggest a palette when the prompt names no colour, mood, palette or light.
 SUBJECT_PALETTES = {
     "sea": "ocean", "lake": "ocean", "river": "ocean", "rain": "ice", "forest": "forest", "pine": "forest",
-    "tree": "forest", "sun": "sunset", "city": "synthwave", "desert": "desert", "snow": "ice", "glacier": "ice",
-    "mountains": "earth", "hills": "earth", "koi": "sunset", "field": "autumn", "wheat": "autumn",
-    "canyon": "desert", "volcano": "autumn", "storm": "noir", "fog": "monochrome",
+    "tree": "forest", "sun": "sunset", "city": "synthwave", "desert": "desert", "snow": "snow", "glacier": "ice",
+    "mountains": "earth", "koi": "sunset", "field": "autumn", "wheat": "autumn",
+    "canyon": "desert", "volcano": "autumn", "storm": "storm", "fog": "monochrome", "flowers": "meadow",
+    "lightning": "storm", "hills": "meadow",
 }
 
 
@@ -187,8 +195,8 @@ def pick_palette(colour_words: Sequence[str], named: str | None, mood: str | Non
         return Palette.from_hex(mood, MOODS[mood])
     if light and light in LIGHT_PALETTES:
         return Palette.from_hex(light, LIGHT_PALETTES[light])
-    for subject in subjects:
+    for subject in sorted(subjects, key=lambda s: s not in ("storm", "snow", "fog")):  # weather sets the mood
         if subject in SUBJECT_PALETTES:
             name = SUBJECT_PALETTES[subject]
-            return Palette.from_hex(name, NAMED[name])
+            return Palette.from_hex(name, NAMED.get(name) or SUBJECT_ONLY[name])
     return random_palette(dice)

@@ -21,7 +21,7 @@ from xml.sax.saxutils import unescape
 import numpy as np
 from PIL import Image, ImageDraw
 
-from generators.image._compose import build_scene
+from generators.image._compose import build_scene, is_figure
 from generators.image._dice import Dice, Jitter, derive
 from generators.image._noise import F32, Canvas, blur, fbm, resize, smoothstep
 from generators.image._palette import Palette
@@ -195,9 +195,10 @@ def render(recipe: Recipe, width: int, height: int, tone_override: np.ndarray | 
             return tone_field(scene, small)
         return 0.6 * base + 0.4 * tone_field(scene, small) if recipe.subjects else base
 
-    picture = RENDERERS[recipe.style](Ctx(canvas, dice.child(recipe.style), palette, scene, tone, tone_at))
+    figures = subject_mask(scene, canvas)
+    picture = RENDERERS[recipe.style](Ctx(canvas, dice.child(recipe.style), palette, scene, tone, tone_at, figures))
     if recipe.second:
-        ctx = Ctx(canvas, dice.child("second:" + recipe.second), palette, scene, tone, tone_at)
+        ctx = Ctx(canvas, dice.child("second:" + recipe.second), palette, scene, tone, tone_at, figures)
         other = RENDERERS[recipe.second](ctx)
         mask = _merge_mask(dice.child("merge"), canvas)[..., None]
         other -= picture
@@ -209,6 +210,16 @@ def render(recipe: Recipe, width: int, height: int, tone_override: np.ndarray | 
     picture *= 255.0
     picture += 0.5
     return picture.astype(np.uint8)
+
+
+def subject_mask(scene: Scene, canvas: Canvas) -> np.ndarray | None:
+    """Where the scene's subjects (things and sky bodies) are, 0..1, or None when it has none."""
+    shapes = [sh for sh in scene.shapes if is_figure(sh.role)]
+    if not shapes:
+        return None
+    mask = Image.new("L", (canvas.width, canvas.height), 0)
+    draw_shapes(ImageDraw.Draw(mask), shapes, canvas, lambda sh: 255)
+    return np.asarray(mask, dtype=F32) * F32(1 / 255)
 
 
 #: How much of a subject's own colour covers what the style drew there.

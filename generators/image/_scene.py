@@ -41,6 +41,7 @@ class Scene:
     light: str = "noon"
     #: The sky's own colour when the prompt gave it one ("a pink sky").
     sky_colour: tuple[int, int, int] | None = None
+    salt: int = 0
 
     def add(self, kind: str, tone: float, points: Sequence[Point], width: float = 0.0, role: str = "",
             colour: tuple[int, int, int] | None = None) -> None:

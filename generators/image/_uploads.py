@@ -78,9 +78,10 @@ def load_upload(data: bytes) -> Image.Image:
 _MODE_BYTES = {"1": 1, "L": 1, "P": 1, "LA": 2, "PA": 2, "La": 2, "RGB": 3, "YCbCr": 3, "LAB": 3, "HSV": 3,
                "RGBA": 4, "RGBa": 4, "RGBX": 4, "CMYK": 4, "I": 4, "F": 4, "I;16": 2, "I;16B": 2, "I;16L": 2,
                "I;16N": 2}
-#: The most a decode may allocate: a 40-megapixel RGBA picture.  Everything after it works on a copy
-#: reduced to at most twice WORK_LONG, so a generator process stays well inside its 768 MB.
-MAX_DECODED_BYTES = MAX_PIXELS * 4
+#: The most one decode may allocate: a 40-megapixel RGB picture fits, a 36-megapixel RGBA one does not.
+#: Everything after the decode works on a copy reduced to at most twice WORK_LONG, so a generator
+#: process (768 MB, with the style networks loaded) keeps room to spare.
+MAX_DECODED_BYTES = 128 * 1024 * 1024
 _STRIP_ROWS = 256  # rows converted at a time when reducing a large decode
 
 _ORIENT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
@@ -106,8 +107,8 @@ def _check_header(im: Image.Image, kind: str) -> None:
         raise GeneratorError(f"Animated {FORMATS[kind]} files aren't supported; upload a still picture.")
     if decoded_bytes(width, height, im.mode) > MAX_DECODED_BYTES:
         raise GeneratorError(
-            f"That picture would take {_mb(decoded_bytes(width, height, im.mode))} to open; "
-            "send it as 8-bit RGB, or smaller (up to 40 megapixels)."
+            f"That picture would take {_mb(decoded_bytes(width, height, im.mode))} to open (limit 128 MB); "
+            "send it smaller or without transparency."
         )
 
 

@@ -24,6 +24,14 @@ class Ctx:
     #: The same composition drawn at another size (width, height); the result does not depend on
     #: the canvas size, which keeps chaotic processes (stroke tracing) identical at every size.
     tone_at: Callable[[int, int], np.ndarray]
+    #: Where the drawn subjects are (things and sky bodies, not ground or weather), 0..1, H×W, or None
+    #: when the picture has none: styles keep them legible (glitch never sorts them away).
+    subjects: np.ndarray | None = None
+
+    @property
+    def layout(self):
+        """A stream that depends on what the prompt asked for, not only the seed (Bauhaus blocks)."""
+        return self.dice.child(f"layout:{','.join(self.scene.roles())}:{self.scene.light}:{self.scene.salt}")
 
     @property
     def detail(self) -> float:

@@ -22,7 +22,8 @@ def render(ctx: Ctx) -> np.ndarray:
     paper = tuple(int(v * 0.35 + 255 * 0.65) for v in cols[-1])
     img = Image.new("RGB", (w, h), paper)
     draw = ImageDraw.Draw(img)
-    gd = d.child("grid")
+    layout = ctx.layout  # the blocks depend on the prompt's subjects and light, not the seed alone
+    gd = layout.child("grid")
     ncols = gd.integer(2, 4, stable=True)
     nrows = max(2, round(ncols / c.aspect))
     xs = np.cumsum([0, *gd.uniform(0.6, 1.4, ncols)])
@@ -30,7 +31,7 @@ def render(ctx: Ctx) -> np.ndarray:
     xs, ys = xs / xs[-1] * w, ys / ys[-1] * h
     for i in range(ncols):
         for j in range(nrows):
-            bd = d.child(f"block{i}.{j}")
+            bd = layout.child(f"block{i}.{j}")
             x0, x1, y0, y1 = xs[i], xs[i + 1], ys[j], ys[j + 1]
             motif = bd.choice(MOTIFS, stable=True)
             fg = cols[bd.integer(0, len(cols) - 2, stable=True)]

@@ -17,8 +17,8 @@ def render(ctx: Ctx) -> np.ndarray:
     d = ctx.dice
     # Arrays are dropped as soon as they are used: a 2048 px upscale holds 16 MB per plane.
     f = normalise(fbm(d.child("terrain"), c, cells=d.real(1.5, 2.5), octaves=5, gain=0.5))
-    f *= F32(0.4 * LEVELS)
-    f += ctx.soft_tone(0.012) * F32(0.6 * LEVELS)
+    f *= F32(0.22 * LEVELS)
+    f += ctx.soft_tone(0.005) * F32(0.78 * LEVELS)
     band = np.floor(f)
     band *= F32(0.8 / LEVELS)
     band += F32(0.2)

@@ -11,9 +11,22 @@ from generators.image._styles._ctx import Ctx
 LEVELS = 6
 
 
-def _sort_runs(img: np.ndarray, lum: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """Sort pixels by brightness inside each run of a row whose brightness lies in (lo, hi)."""
+def _shift(rows: np.ndarray, shift: int, axis: int = 1) -> np.ndarray:
+    """Shift along ``axis`` repeating the edge pixels (no wrap-around: nothing enters from the far side)."""
+    if shift == 0:
+        return rows
+    n = rows.shape[axis]
+    shift = max(-n + 1, min(n - 1, shift))
+    index = np.clip(np.arange(n) - shift, 0, n - 1)
+    return np.take(rows, index, axis=axis)
+
+
+def _sort_runs(img: np.ndarray, lum: np.ndarray, lo: float, hi: float, keep: np.ndarray | None) -> np.ndarray:
+    """Sort pixels by brightness inside each run of a row whose brightness lies in (lo, hi); pixels in
+    ``keep`` (the subjects) are never part of a run, so sorting can't smear a subject away."""
     inside = (lum > lo) & (lum < hi)
+    if keep is not None:
+        inside &= keep < 0.5
     starts = np.ones_like(inside)
     starts[:, 1:] = inside[:, 1:] != inside[:, :-1]
     run = np.cumsum(starts, axis=1).astype(np.float64)
@@ -25,15 +38,19 @@ def _sort_runs(img: np.ndarray, lum: np.ndarray, lo: float, hi: float) -> np.nda
 def render(ctx: Ctx) -> np.ndarray:
     c = ctx.canvas
     d = ctx.dice
-    noise = normalise(fbm(d.child("field"), c, cells=2.0, octaves=5))
+    noise = normalise(fbm(d.child("field"), c, cells=2.0, octaves=5 + round(ctx.detail - 1)))
     field = np.clip(0.65 * ctx.tone + 0.35 * noise, 0, 1)
+    keep = ctx.subjects
+    if keep is not None:
+        field = np.where(keep > 0.5, ctx.tone, field)
     poster = np.floor(field * LEVELS) / (LEVELS - 1)
     img = ctx.palette.ramp(np.clip(poster, 0, 1))
     vertical = d.chance(0.35, stable=True)
     if vertical:
         img, field = img.transpose(1, 0, 2), field.T
+        keep = keep.T if keep is not None else None
     lo, hi = d.real(0.2, 0.4), d.real(0.65, 0.9)
-    img = _sort_runs(img, field, lo, hi)
+    img = _sort_runs(img, field, lo, hi, keep)
     if vertical:
         img = img.transpose(1, 0, 2)
     img = np.ascontiguousarray(img)
@@ -42,13 +59,13 @@ def render(ctx: Ctx) -> np.ndarray:
         y0 = int(band.real(0, 1) * c.height)
         y1 = min(c.height, y0 + max(1, int(band.real(0.005, 0.06) * c.height)))
         shift = int(band.real(-0.12, 0.12) * c.width)
-        img[y0:y1] = np.roll(img[y0:y1], shift, axis=1)
+        img[y0:y1] = _shift(img[y0:y1], shift)
         if band.chance(0.3, stable=True):
             img[y0:y1] = img[y0:y1, :, ::-1] * 0.6 + img[y0:y1] * 0.4
     split = max(1, round(c.px(0.006)))
     out = img.copy()
-    out[..., 0] = np.roll(img[..., 0], split, axis=1)
-    out[..., 2] = np.roll(img[..., 2], -split, axis=1)
+    out[..., 0] = _shift(img[..., 0], split)
+    out[..., 2] = _shift(img[..., 2], -split)
     period = c.px(0.012)
     rows = np.arange(c.height, dtype=F32) + 0.5
     scan = 1.0 - 0.08 * (1.0 + np.sin(rows / period * 2 * np.pi))

@@ -34,6 +34,31 @@ def _screen(x: np.ndarray, y: np.ndarray, coverage: np.ndarray, angle: float, pi
     return np.clip(u, 0.0, 1.0, out=u)
 
 
+def pick_inks(cols: np.ndarray) -> np.ndarray:
+    """Three inks by role: the key (darkest colour) and the two most colourful, most different
+    colours of the rest (the lightest colour is the paper), rather than the three darkest."""
+    key = cols[0]
+    rest = cols[1:-1] if len(cols) > 3 else cols[1:]
+
+    def chroma(c: np.ndarray) -> float:
+        return float(c.max() - c.min())
+
+    first = max(range(len(rest)), key=lambda i: (chroma(rest[i]), -i))
+    second = max((i for i in range(len(rest)) if i != first),
+                 key=lambda i: chroma(rest[i]) + float(np.abs(rest[i] - rest[first]).sum()), default=first)
+    return np.stack([rest[first], rest[second], key * 0.8]).astype(F32)
+
+
+def separate(target: np.ndarray, paper: np.ndarray, inks: np.ndarray) -> list[np.ndarray]:
+    """How much of each ink prints where, so paper × Π(ink^coverage) ≈ target (Beer–Lambert, per pixel)."""
+    eps = F32(1e-3)
+    absorb = -np.log(np.clip(inks, eps, 1.0))  # (3 inks, 3 channels)
+    want = -np.log(np.clip(target / np.clip(paper, eps, 1.0), eps, 1.0))  # H×W×3
+    solve = np.linalg.pinv(absorb.T.astype(np.float64)).astype(F32)  # channels -> inks
+    cover = want @ solve.T
+    return [np.clip(cover[..., k], 0.0, 1.0) for k in range(3)]
+
+
 def render(ctx: Ctx) -> np.ndarray:
     c = ctx.canvas
     d = ctx.dice
@@ -41,20 +66,20 @@ def render(ctx: Ctx) -> np.ndarray:
     y = np.arange(c.height, dtype=F32)[:, None]
     pitch = c.px(PITCH)
     noise = normalise(fbm(d.child("tint"), c, cells=2.0, octaves=4))
-    dark = np.clip(1.0 - (0.8 * ctx.tone + 0.2 * noise), 0, 1)
+    tone = np.clip((0.85 * ctx.tone + 0.15 * noise - 0.5) * 1.25 + 0.5, 0, 1)
     img = ctx.paper(0.7)
-    cols = ctx.palette.array()
+    paper = img[0, 0].copy()
+    inks = pick_inks(ctx.palette.array())
+    target = ctx.palette.ramp(tone)
+    coverages = separate(target, paper, inks)
+    del target, tone
     base_angle = d.real(0, math.pi / 2)
-    inks = (
-        (cols[2], np.clip(noise * 0.9 + dark * 0.3 - 0.1, 0, 1), base_angle + math.radians(45)),
-        (cols[1], np.clip(dark * 1.1 - 0.2, 0, 1), base_angle + math.radians(75)),
-        (cols[0] * 0.8, np.clip(dark * 1.3 - 0.55, 0, 1), base_angle + math.radians(15)),
-    )
-    # Small dots are sampled at four points per pixel, as a shrunk large print would average them.
+    angles = (base_angle + math.radians(15), base_angle + math.radians(75), base_angle + math.radians(45))
+    # Small dots are sampled at several points per pixel, as a shrunk large print would average them.
     n = 3 if pitch < 8 else 2 if pitch < 14 else 1
     steps = [(k + 0.5) / n - 0.5 for k in range(n)]
     offsets = [(ox, oy) for ox in steps for oy in steps]
-    for colour, coverage, angle in inks:
+    for colour, coverage, angle in zip(inks, coverages, angles, strict=True):
         ink = _screen(x + offsets[0][0], y + offsets[0][1], coverage, angle, pitch)
         for ox, oy in offsets[1:]:
             ink += _screen(x + ox, y + oy, coverage, angle, pitch)

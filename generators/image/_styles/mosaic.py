@@ -31,6 +31,12 @@ def render(ctx: Ctx) -> np.ndarray:
     keep = d.uniform(0, 1, TILES) < np.clip(edge[cj, ci] * 0.5, 0.0, 0.9)
     del gx, gy, edge
     pts = np.concatenate([pts, cand[keep]])
+    if ctx.subjects is not None:
+        # Small tiles inside the subjects, so a fox is made of many pieces, not lost in three.
+        more = np.stack([d.uniform(0, sx, TILES // 2), d.uniform(0, sy, TILES // 2)], axis=1)
+        mi = np.clip((more[:, 0] / sx * c.width).astype(int), 0, c.width - 1)
+        mj = np.clip((more[:, 1] / sy * c.height).astype(int), 0, c.height - 1)
+        pts = np.concatenate([pts, more[ctx.subjects[mj, mi] > 0.5]])
     scale = min(1.0, WORK_SHORT / c.short)
     work = Canvas(max(2, round(c.width * scale)), max(2, round(c.height * scale)), c.aspect)
     xs = (np.arange(work.width) + 0.5) / work.width * sx
@@ -49,7 +55,7 @@ def render(ctx: Ctx) -> np.ndarray:
     # Tile colour: the scene's tone at the tile's centre, nudged per tile.
     px = np.clip((pts[:, 0] / sx * c.width).astype(int), 0, c.width - 1)
     py = np.clip((pts[:, 1] / sy * c.height).astype(int), 0, c.height - 1)
-    tile_tone = np.clip(soft[py, px] + d.uniform(-0.12, 0.12, len(pts)), 0, 1)
+    tile_tone = np.clip(soft[py, px] + d.uniform(-0.06, 0.06, len(pts)), 0, 1)
     tile_rgb = ctx.palette.ramp(tile_tone.astype(F32))
     del soft
     img = tile_rgb[label]

@@ -6,6 +6,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
+from generators.image._compose import SPACE
 from generators.image._dice import TEXTURE
 from generators.image._noise import F32, Canvas, blur, fbm, grain, normalise, resize, smoothstep
 from generators.image._styles._ctx import Ctx
@@ -44,19 +45,48 @@ def render(ctx: Ctx) -> np.ndarray:
     img *= emission[..., None]
     del emission, density
     img += (ctx.palette.colour(0) * 0.25).astype(F32)
+    light = (ctx.palette.colour(-1) * 0.9 + 0.1).astype(F32)
+    if ctx.subjects is not None:
+        # Subjects stand against the gas as dark silhouettes with a lit rim, never as white blobs.
+        rim = blur(ctx.subjects, c.px(0.006))
+        edge = np.clip(rim * (1.0 - ctx.subjects) * 3.0, 0, 1)
+        img *= (1.0 - 0.85 * ctx.subjects)[..., None]
+        img += (edge[..., None] * light * 0.6).astype(F32)
+        del rim, edge
     # The scene's bright bodies (moon, sun, lit windows) shine through the gas with a halo.
     body = smoothstep(0.8, 0.95, ctx.soft_tone(0.003))
     body += smoothstep(0.75, 0.95, ctx.soft_tone(0.03)) * F32(0.35)
-    light = (ctx.palette.colour(-1) * 0.9 + 0.1).astype(F32)
     for ch in range(3):
         img[..., ch] += body * light[ch]
     del body
+    if _starry(ctx):
+        _stars(ctx, img)
+    # Soft roll-off instead of clipping: bright gas saturates smoothly and never blows out to flat white.
+    np.maximum(img, 0.0, out=img)
+    img *= F32(1.6)
+    np.negative(img, out=img)
+    np.exp(img, out=img)
+    np.subtract(1.0, img, out=img)
+    img *= F32(1.0 / (1.0 - np.exp(-1.6 * 1.25)))
+    return img
+
+
+def _starry(ctx: Ctx) -> bool:
+    """Stars only in a night or space scene ("sunset" gets none)."""
+    roles = set(ctx.scene.roles())
+    return ctx.scene.night or bool(roles & SPACE) or not roles
+
+
+def _stars(ctx: Ctx, img: np.ndarray) -> None:
+    c, d = ctx.canvas, ctx.dice
     stars = Image.new("F", (c.width, c.height), 0.0)
     draw = ImageDraw.Draw(stars)
     sd = d.child("stars", damp=TEXTURE)
-    xs, ys = sd.uniform(0, 1, STARS), sd.uniform(0, 1, STARS)
-    size = sd.uniform(0, 1, STARS) ** 6 * 0.006 + 0.0012
-    bright = sd.uniform(0.4, 1.0, STARS)
+    count = round(STARS * (1 + 0.5 * (ctx.detail - 1)))  # an upscale shows fainter stars too
+    xs, ys = sd.uniform(0, 1, count), sd.uniform(0, 1, count)
+    size = sd.uniform(0, 1, count) ** 6 * 0.006 + 0.0012
+    bright = sd.uniform(0.4, 1.0, count)
+    bright[STARS:] *= 0.4
     for x, y, r, b in zip(xs, ys, size, bright, strict=True):
         rp = max(0.6, c.px(r))
         draw.ellipse((x * c.width - rp, y * c.height - rp, x * c.width + rp, y * c.height + rp), fill=float(b))
@@ -65,4 +95,3 @@ def render(ctx: Ctx) -> np.ndarray:
     tint = (0.6 + 0.4 * ctx.palette.colour(-1)).astype(F32)
     for ch in range(3):
         img[..., ch] += star * tint[ch]
-    return img

@@ -1,64 +1,63 @@
-"""Watercolour wash: translucent glazes with pooled edges, laid dark-over-light on textured paper."""
+"""Watercolour: stacked translucent glazes, each a deformed copy of the scene's darker parts, with
+wet (pooled) edges, soft granulation and paper texture.
+
+Layer k covers what is darker than a threshold that falls with k, so the sky gets one or two pale
+washes and a subject five: darks are built up glaze over glaze, as a painter would.  Each layer's
+outline is pushed about by its own low-frequency noise (never fine fractal noise, which reads as
+terrazzo), and pigment pools just inside it (the wash minus its blur).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from generators.image._noise import F32, fbm, grain
+from generators.image._noise import F32, blur, fbm, grain, smoothstep
 from generators.image._styles._ctx import Ctx
 
-LAYERS = 6
-EDGE = 0.05  # width of a wash's soft edge, in field units
+LAYERS = 5
+EDGE = 0.035  # softness of a wash's outline, in tone units
+WOBBLE = 0.07  # how far each layer's outline wanders, in tone units
+POOL = 0.006  # width of the pooled rim, short-side units
 
 
 def render(ctx: Ctx) -> np.ndarray:
     c = ctx.canvas
     d = ctx.dice
     cols = ctx.palette.array()
-    paper = ctx.paper(0.8)[0, 0]
-    # Planes (3, H, W) keep every operation on contiguous memory; glazes multiply in place.
+    paper = ctx.paper(0.85)[0, 0]
     img = np.empty((3, *c.shape), dtype=F32)
     for ch in range(3):
         img[ch] = paper[ch]
-    dark = 1.0 - ctx.soft_tone(0.01)
-    pigment = np.abs(grain(d.child("granules"), c, 0.005))
-    pigment *= F32(0.6)
-    pigment += F32(0.55)
+    tone = ctx.soft_tone(0.004)
+    extra = round(ctx.detail - 1)  # an upscale adds octaves: finer wobble in the outlines
     tmp = np.empty(c.shape, dtype=F32)
     for k in range(LAYERS):
         wd = d.child(f"wash{k}")
-        depth = k / (LAYERS - 1)
-        # Early layers are broad pale washes; later ones darker and only where the scene is dark.
-        field = fbm(wd, c, cells=wd.real(1.5, 3.0), octaves=6, gain=0.55)
-        field *= F32(0.32 / EDGE)
-        field += dark * F32((0.6 + 0.9 * depth) / EDGE)
-        field -= F32((0.35 + 0.55 * depth) / EDGE)
-        np.clip(field, 0.0, 1.0, out=field)
-        mask = field * field * (3.0 - 2.0 * field)  # smoothstep
-        # Pooled pigment at the rim (4·m·(1-m)) plus the body of the wash, granulated.
-        np.multiply(mask, 1.0 - mask, out=tmp)
-        tmp *= F32(4.0 * 0.22)
-        mask *= F32(0.42 - 0.12 * depth)
-        mask += tmp
-        mask *= pigment
-        colour = cols[min(len(cols) - 2, round((1 - depth) * (len(cols) - 2)))]
+        threshold = 0.93 - k * 0.16
+        wobble = fbm(wd, c, cells=wd.real(2.5, 4.0), octaves=3 + extra, gain=0.45)
+        wobble *= F32(WOBBLE)
+        field = threshold - tone + wobble
+        del wobble
+        mask = smoothstep(-EDGE, EDGE, field).astype(F32)
+        del field
+        rim = mask - blur(mask, c.px(POOL))
+        np.clip(rim, 0.0, 1.0, out=rim)
+        strength = 0.3 + 0.06 * k
+        alpha = mask * F32(strength) + rim * F32(0.9)
+        del mask, rim
+        alpha *= 1.0 + 0.18 * grain(wd.child("granules"), c, 0.0035 / (1 + 0.5 * extra))
+        colour = cols[max(0, len(cols) - 2 - round(k * (len(cols) - 2) / (LAYERS - 1)))]
         for ch in range(3):
-            np.multiply(mask, F32(-(1.0 - colour[ch])), out=tmp)
+            np.multiply(alpha, F32(-(1.0 - colour[ch])), out=tmp)
             tmp += F32(1.0)
             img[ch] *= tmp
-        del field, mask
-    # Light areas: a faint sky wash so no part of the paper stays untouched; then paper texture.
-    sky = np.clip((0.6 - dark) / 0.6, 0.0, 1.0)
-    sky = sky * sky * (3.0 - 2.0 * sky) * F32(0.25)
-    texture = np.abs(grain(d.child("paper"), c, 0.004))
-    texture *= F32(-0.08)
+        del alpha
+    # Paper: a little tooth and a few soft cockles, the same at every size.
+    texture = grain(d.child("paper"), c, 0.003)
+    texture *= F32(-0.035)
     texture += F32(1.0)
-    blot = fbm(d.child("bloom"), c, cells=6, octaves=3)
-    np.clip(blot, 0.0, None, out=blot)
-    texture -= blot * F32(0.05)
+    cockle = fbm(d.child("cockle"), c, cells=3, octaves=2)
+    texture += cockle * F32(0.02)
     for ch in range(3):
-        np.multiply(sky, F32(-(1.0 - cols[-2][ch])), out=tmp)
-        tmp += F32(1.0)
-        tmp *= texture
-        img[ch] *= tmp
+        img[ch] *= texture
     return np.moveaxis(img, 0, -1)
