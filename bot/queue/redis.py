@@ -35,6 +35,9 @@ from bot.queue.base import Enqueued, Fairness, JobQueue, rate_limited_message
 log = logging.getLogger(__name__)
 
 BUSY = "Jamroom is busy right now; try again in a moment"
+#: Share of the enqueue call's time budget after which Redis must refuse to queue it (the rest covers
+#: the reply's way back), so a member told "busy" never gets that job later.
+DEADLINE_SHARE = 0.6
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
 _SCRIPTS = {name.lower(): src for name, src in vars(lua).items() if name.isupper() and name != "PRELUDE"}
 
@@ -70,6 +73,9 @@ class RedisQueue(JobQueue):
         #: Jobs this process took and has not finished: id -> (worker name, the task that took it).
         self._held: dict[str, tuple[str, asyncio.Task[Any] | None]] = {}
         self._keeper: asyncio.Task[None] | None = None
+        #: Redis clock minus ours (seconds), for enqueue deadlines; measured on first use.
+        self._clock_offset: float | None = None
+        self._offset_at = 0.0
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> RedisQueue:
@@ -116,6 +122,24 @@ class RedisQueue(JobQueue):
                 await asyncio.sleep(delay * random.uniform(0.5, 1.0))
                 delay = min(delay * 2, 2.0)
 
+    async def _deadline(self, seconds: float) -> int:
+        """``seconds`` from now on the Redis server's clock (ms), from an offset measured with TIME and
+        refreshed every few minutes, so hosts with skewed clocks still agree."""
+        if self._clock_offset is None or time.monotonic() - self._offset_at > 300:
+            async def measure() -> float:
+                before = time.time()
+                sec, micros = await self._redis.time()
+                after = time.time()
+                return (sec + micros / 1e6) - (before + after) / 2
+
+            try:
+                async with asyncio.timeout(self.op_timeout * 2.5 * DEADLINE_SHARE):
+                    self._clock_offset = await measure()
+                self._offset_at = time.monotonic()
+            except (RedisError, OSError, TimeoutError) as exc:
+                raise Busy(BUSY) from exc
+        return round((time.time() + self._clock_offset + seconds) * 1000)
+
     # -- the JobQueue interface ----------------------------------------------------------------
 
     async def enqueue(self, job: Job, idempotency_key: str) -> Enqueued:
@@ -123,9 +147,12 @@ class RedisQueue(JobQueue):
         rate = await self.rate_of(job)
         limit, window = (-1, f.rate_window) if rate is None else (rate.limit, rate.window)
         body = json.dumps(job.to_dict(), separators=(",", ":"), ensure_ascii=False)
+        deadline = await self._deadline(self.op_timeout * 2.5 * DEADLINE_SHARE)
         kind, seen, value = await self._asking(
             "enqueue", self.key(f"idem:{idempotency_key}"), body, job.id, job.member, limit,
-            _ms(window), _ms(f.idempotency_ttl))
+            _ms(window), _ms(f.idempotency_ttl), deadline)
+        if kind == 3:  # reached Redis after its deadline: nothing was queued
+            raise Busy(BUSY)
         if kind == 0:
             return Enqueued(Job.from_dict(json.loads(seen)), int(value), duplicate=True)
         if kind == 2:

@@ -93,18 +93,22 @@ local function position(id)
 end
 """
 
-#: ARGV: P, idem key, job json, job id, member, rate limit (-1: exempt), window ms, ttl ms
-#: -> {1, '', position} | {0, earlier job json, position or 0} | {2, '', retry_in ms}
+#: ARGV: P, idem key, job json, job id, member, rate limit (-1: exempt), window ms, ttl ms, deadline ms
+#: -> {1, '', position} | {0, earlier job json, position or 0} | {2, '', retry_in ms} | {3, '', late by ms}
 #: Accepted jobs are kept for at least an hour, so a moderator lengthening the window counts them.
+#: The deadline (Redis clock; 0: none) is before the moment the caller tells the member "busy": a
+#: call that reaches a frozen Redis and runs after it changes nothing, so "busy" never becomes a job.
 ENQUEUE = PRELUDE + r"""
 local idem, body, id, member = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local limit, window, ttl = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local deadline = tonumber(ARGV[9] or '0')
+local now = now_ms()
+if deadline > 0 and now > deadline then return {3, '', now - deadline} end
 local seen = redis.call('GET', idem)
 if seen then
   local earlier = cjson.decode(seen)['id']
   return {0, seen, position(earlier) or 0}
 end
-local now = now_ms()
 local rk = P .. ':rate:' .. member
 if limit >= 0 then
   local keep = math.max(window, 3600000)
