@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import struct
+import subprocess
+import sys
 import zlib
 
 import numpy as np
@@ -158,3 +160,48 @@ def test_mangled_files_never_raise_anything_but_generator_error(base, cut, flips
 def test_random_bytes_never_raise_anything_but_generator_error(data):
     with pytest.raises(GeneratorError):
         _restyle(data)
+
+
+def _flat_png(width: int, height: int, colour_type: int) -> bytes:
+    """A single-colour PNG of any size in a few hundred kB, built row by row (RGB = 2, RGBA = 6)."""
+    bands = {2: 3, 6: 4}[colour_type]
+    row = b"\x00" + bytes([200, 60, 30, 255][:bands]) * width
+    packer = zlib.compressobj(9)
+    body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", body) + _chunk(b"IEND", b"")
+
+
+def test_decoded_size_is_known_before_decoding():
+    from generators.image._uploads import MAX_DECODED_BYTES, decoded_bytes
+
+    assert decoded_bytes(6320, 6320, "RGB") == 6320 * 6320 * 3 < MAX_DECODED_BYTES
+    assert decoded_bytes(6000, 6000, "RGBA") > MAX_DECODED_BYTES
+    assert decoded_bytes(100, 100, "I;16") == 20_000
+
+
+def test_an_rgba_picture_too_big_to_decode_is_refused_from_its_header():
+    with pytest.raises(GeneratorError) as caught:
+        _restyle(_flat_png(6000, 6000, 6))
+    assert "to open" in str(caught.value) and "\n" not in str(caught.value)
+
+
+_DECODE_RSS = """
+import resource, sys
+from generators.image._uploads import load_upload
+data = open(sys.argv[1], 'rb').read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+picture = load_upload(data)
+print(picture.width, picture.height, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+"""
+
+
+def test_a_huge_single_colour_png_decodes_within_bounds(tmp_path):
+    """6320² RGB in ~120 kB: decoding once costs 114 MiB; the old path's full-size copies cost ~330 more."""
+    path = tmp_path / "flat.png"
+    path.write_bytes(_flat_png(6320, 6320, 2))
+    out = subprocess.run([sys.executable, "-c", _DECODE_RSS, str(path)], capture_output=True, text=True,
+                         timeout=300, check=True)
+    width, height, grown_mb = (int(v) for v in out.stdout.split())
+    assert (width, height) == (1024, 1024)
+    assert grown_mb < 6320 * 6320 * 3 / 2**20 + 60  # one decode plus strips, never a second full-size copy
