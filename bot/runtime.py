@@ -27,7 +27,7 @@ from bot.queue.base import Fairness, JobQueue
 from bot.queue.memory import MemoryQueue
 from bot.reply import Reply
 from bot.settings import Settings
-from bot.store import ArtifactStore
+from bot.store import ArtifactStore, UploadSweeper
 from bot.worker import Worker
 from generators import registry
 from generators.base import Generator
@@ -87,6 +87,7 @@ class Jamroom:
     async def start(self, *, workers: bool = True) -> Jamroom:
         self.settings.data.mkdir(parents=True, exist_ok=True)
         await self.ledger.open()
+        self.sweeper = UploadSweeper(self.store, self.ledger.files_in_use, self.settings.upload_retention_days).start()
         if workers:
             await self.start_workers()
         return self
@@ -104,6 +105,8 @@ class Jamroom:
             await self.worker.stop()
             await self.pool.close()
             self._workers_running = False
+        if getattr(self, "sweeper", None) is not None:
+            await self.sweeper.stop()
         await self.queue.close()
         await self.ledger.close()
 

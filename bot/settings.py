@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     max_output_bytes: int = 25 * 1024 * 1024
     #: Memory budget of each generator process (RSS, MB), shared by every generator and learned model.
     generator_memory_mb: int = 768
+    #: Days an upload no artifact uses is kept before the hourly sweep deletes it (0: keep forever).
+    upload_retention_days: float = 7.0
 
     #: Fairness: jobs one member may have running at once, and a rate limit over a window.
     member_in_flight: int = 3

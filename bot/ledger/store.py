@@ -208,6 +208,20 @@ class Ledger:
             return Verdict(False, verdict.checked, verdict.head, wrong.problem, wrong.first_bad_seq)
         return verdict
 
+    async def files_in_use(self) -> set[str]:
+        """Every sha256 a recorded artifact uses: its files and the uploads it was made from."""
+        used: set[str] = set()
+        async with self.engine.connect() as conn:
+            result = await conn.stream(select(entries.c.payload).where(entries.c.kind == "artifact"))
+            async for row in result:
+                try:
+                    payload = json.loads(row.payload)
+                    used.update(f["sha256"] for f in payload.get("files", ()) if f.get("sha256"))
+                    used.update(u["sha256"] for u in payload.get("spec", {}).get("_uploads", ()) if u.get("sha256"))
+                except (ValueError, TypeError, AttributeError, KeyError):
+                    continue  # a damaged entry is `ledger verify`'s to report; keep sweeping the rest
+        return used
+
     async def count(self) -> int:
         async with self.engine.connect() as conn:
             return int((await conn.execute(select(func.count()).select_from(entries))).scalar_one())
