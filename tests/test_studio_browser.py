@@ -183,3 +183,37 @@ async def test_sketch_button_and_audio_in_a_real_browser(server, tmp_path):
             await bob_ctx.close()
         finally:
             await browser.close()
+
+
+async def test_the_operator_link_makes_this_browser_the_moderator(server, tmp_path):
+    """The one-time link `jamroom serve` prints: that browser moderates, lands on a clean URL, others are members."""
+    import re
+
+    from playwright.async_api import async_playwright
+
+    printed = (tmp_path / "serve.log").read_text()
+    found = re.search(r"(/studio/operator\?key=[A-Za-z0-9_-]+)", printed)
+    assert found, printed[-2000:]
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            op_ctx = await browser.new_context()
+            op = await op_ctx.new_page()
+            op.set_default_timeout(WAIT_MS)
+            await op.goto(server + found.group(1))
+            assert op.url == server + "/"  # the key left the address bar
+            await _enter(op, server, "Operator", url=op.url)
+            await op.wait_for_function("() => document.querySelector('#me-role').textContent === 'moderator'")
+            assert "jamroom_member" not in await op.evaluate("() => document.cookie")  # HttpOnly
+
+            guest_ctx = await browser.new_context()
+            guest = await guest_ctx.new_page()
+            guest.set_default_timeout(WAIT_MS)
+            await _enter(guest, server, "Operator")  # the same name is not the same person
+            await guest.wait_for_function("() => document.querySelector('#me-role').textContent === 'member'")
+            again = await guest.goto(server + found.group(1))
+            assert again.status == 403  # one use
+            await op_ctx.close()
+            await guest_ctx.close()
+        finally:
+            await browser.close()
