@@ -90,7 +90,8 @@ class GrooveFacts(TypedDict):
     feel: str
     amount: int
     swing_ratio: float
-    mean_offset_ms: dict[str, float]
+    mean_offset_ms: dict[str, float]  # everything that moved a stroke, swing included
+    microtiming_ms: dict[str, tuple[float, float]]  # the feel's own offsets and drift: mean and sd, swing excluded
     ghosts: int
 
 
@@ -243,6 +244,7 @@ def perform(score: Score, feel: str, amount: int, rng: np.random.Generator) -> t
         by_family.setdefault(family(n.pitch), []).append(n)
     performed: list[Note] = []
     moved: dict[str, list[float]] = {}
+    micro: dict[str, list[float]] = {}
     phrase = 4 * bar_ticks
     for fam in sorted(by_family):
         notes = by_family[fam]
@@ -260,6 +262,7 @@ def perform(score: Score, feel: str, amount: int, rng: np.random.Generator) -> t
             vel = n.vel * (1 + (gain - 1) * scale) * accent * arc + wobble
             performed.append(replace(n, start=new_start, vel=int(np.clip(round(vel), 1, 127))))
             moved.setdefault(fam, []).append((new_start - n.start) / ticks_per_ms)
+            micro.setdefault(fam, []).append(shift_ms)
     parts = []
     for p in score.parts:
         if p.is_drum:
@@ -277,6 +280,8 @@ def perform(score: Score, feel: str, amount: int, rng: np.random.Generator) -> t
     facts: GrooveFacts = {
         "feel": feel, "amount": amount, "swing_ratio": round(target / max(1, unit - target), 2),
         "mean_offset_ms": {fam: round(float(np.mean(v)), 1) for fam, v in sorted(moved.items())},
+        "microtiming_ms": {fam: (round(float(np.mean(v)), 1), round(float(np.std(v)), 1))
+                           for fam, v in sorted(micro.items())},
         "ghosts": len(ghosts),
     }
     return new, facts
@@ -315,7 +320,11 @@ class GrooveMusic:
         extra = dict(result.facts)
         extra.update(facts)
         extra["alt"] = describe(score, facts)
-        return Result(result.kind, result.outputs, extra, result.summary)
+        summary = result.summary
+        if not any(not p.is_drum and p.notes for p in score.parts):  # a beat has no key to name
+            extra["key"] = "—"
+            summary = f"{feel} groove at {amount} · {score.tempo} bpm · {score.meter} · {score.bars} bars · drums"
+        return Result(result.kind, result.outputs, extra, summary)
 
 
 GENERATORS = [GrooveMusic]
