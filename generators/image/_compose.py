@@ -211,6 +211,8 @@ def build_scene(subjects: Sequence[str], aspect: float, dice: Dice, light: str =
             if info.place == "water" or (info.place == "ground" and water_kinds and gb <= water_y + 0.02):
                 paint.prims(prims, gx, gb, gs * 0.9, tone * 0.5 + 0.25, "_reflection", flip=flip,
                             fade=0.45, mirror_at=gb)
+    if "rocks" in env and not any(sh.role == env["rocks"] for sh in scene.shapes):
+        _rocks(paint, dice.child("rocks"), other_x, 0.99, 0.5, ground_tone, env["rocks"], colours(env["rocks"]))
     # Weather over everything.
     _weather(paint, env, dice.child("weather"), h, night, colours)
     return scene
