@@ -297,6 +297,18 @@ def _warp_notes(notes: Sequence[Note], unit: int, source: int, target: int) -> l
     return sorted(out)
 
 
+def estimate_swing(notes: Sequence[Note], meter: str) -> float:
+    """Where the off-beat of each subdivision pair sits, as a fraction of the pair: 0.5 straight, 0.667 triplet.
+
+    For built-on commands that read a grooved file back and should keep its swing; 0.5 when too few off-beats.
+    """
+    unit = _swing_unit(meter)
+    offs = [n.start % unit for n in notes if 0.4 * unit < n.start % unit < 0.85 * unit]
+    if len(offs) < 4:
+        return 0.5
+    return round(float(np.median(offs)) / unit, 3)
+
+
 def describe(score: Score, facts: GrooveFacts) -> str:
     """One sentence for alt text: feel, amount, tempo, meter and what moved."""
     drummed = sorted({family(n.pitch) for p in score.parts if p.is_drum for n in p.notes} - {"perc"})

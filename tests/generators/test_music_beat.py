@@ -178,3 +178,13 @@ def test_unknown_genre_and_meter_are_refused():
         beat_score(spec(genre="polka"), 1)
     with pytest.raises(GeneratorError, match="meter must be one of"):
         beat_score(spec(meter="9/7"), 1)
+
+
+@pytest.mark.parametrize("meter", sorted(drums.DRUM_METERS))
+def test_drumify_grooves_follow_every_meter(meter):
+    bar = drums.meter_ticks(meter)
+    onsets = [i * PPQ // 2 for i in range(4 * bar // (PPQ // 2))]
+    notes = drums.groove_from(onsets, bar, 4, meter, np.random.default_rng(1))
+    assert all(0 <= n.start < 4 * bar for n in notes)
+    assert {n.start // bar for n in notes if n.pitch == D.KICK and n.start % bar == 0} == {0, 1, 2, 3}
+    assert any(n.pitch == D.SNARE for n in notes if n.start < bar)

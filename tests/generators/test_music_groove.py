@@ -132,6 +132,8 @@ def test_groove_end_to_end_from_a_beat_keeps_meter_and_swing_in_the_file():
     assert back.meter == "4/4" and back.bars == 4
     hats = [n.start % PPQ for n in back.part("drums").notes if n.pitch == drums.CLOSED_HAT and n.start % PPQ > 100]
     assert np.median(hats) > 0.65 * PPQ  # swung off-beats survive the MIDI round trip
+    assert groove.estimate_swing(back.part("drums").notes, "4/4") > 0.65
+    assert groove.estimate_swing(drums.pattern("rock", "4/4", 4), "4/4") == 0.5
 
 
 def test_catalog_declares_groove_with_feel_aliases():
