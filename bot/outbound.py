@@ -3,7 +3,9 @@
 Workers hand a :class:`Delivery` to the outbound of the platform the request came
 from.  Posting uses only REST-style calls, so a worker on another host can deliver.
 Transient platform errors raise :class:`DeliveryRetry`; the job is then retried
-with backoff and, because delivery is keyed by job id, never posted twice.
+with backoff (at least the platform's ``retry_after``), posting the stored files
+without running the generator again.  Nothing is raised once a result is posted:
+cosmetic edits after it are logged, never retried as a job.
 """
 
 from __future__ import annotations
@@ -17,7 +19,15 @@ log = logging.getLogger(__name__)
 
 
 class DeliveryRetry(Exception):
-    """A transient failure (5xx, 429, network): try the delivery again later."""
+    """A transient failure (5xx, 429, network): post the stored result again later.
+
+    ``retry_after`` is the platform's own wait (Discord's ``retry_after``, Slack's
+    ``Retry-After``) when it gave one; the worker waits at least that long.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class Outbound(Protocol):

@@ -2,12 +2,15 @@
 
 Order matters for crash safety: files are stored and the artifact recorded before
 posting, and posting is skipped when the delivery log already has the job — so a
-job re-run after a crash records once and posts once.
+job re-run after a crash records once and posts once.  A job whose artifact is
+already recorded (its delivery failed before) posts the stored files: the generator
+runs once per job, however often the platform says "later".
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -23,6 +26,9 @@ if TYPE_CHECKING:
     from bot.runtime import Jamroom
 
 log = logging.getLogger(__name__)
+
+#: The longest backoff between delivery attempts (a platform's own retry_after may be longer).
+MAX_DELIVERY_BACKOFF = 60.0
 
 DISCLOSURE = "AI-generated with Jamroom: made by an algorithm from members' prompts, without a trained model."
 
@@ -61,6 +67,10 @@ class Worker:
     async def handle(self, job: Job) -> None:
         started = time.perf_counter()
         origin = job.request.origin
+        recorded = await self.jam.ledger.artifact(job.artifact_id)
+        if recorded is not None:  # made before; only its delivery failed: post the stored files
+            await self._deliver(job, recorded)
+            return
         await self.jam.outbounds.progress(origin, job.id, "running", "working…")
         generator = self.jam.generator(job.generator)
         try:
@@ -168,12 +178,32 @@ class Worker:
         try:
             ref = await self.jam.outbounds.deliver(delivery, files)
         except DeliveryRetry as exc:
-            if await self.jam.queue.fail(job, str(exc), retry=True):
-                return
-            await self._give_up(job, "the result could not be posted; try again")
+            await self._deliver_later(job, artifact, exc)
             return
         await self.jam.ledger.mark_delivered(job.id, artifact.id, ref)
         await self.jam.queue.ack(job)
+
+    def delivery_delay(self, job: Job, exc: DeliveryRetry) -> float:
+        """Exponential backoff from the settings, never shorter than the platform's ``retry_after``."""
+        backoff = self.jam.settings.retry_backoff * 2 ** max(0, job.attempts - 1)
+        return max(exc.retry_after or 0.0, min(backoff, MAX_DELIVERY_BACKOFF))
+
+    async def _deliver_later(self, job: Job, artifact: Artifact, exc: DeliveryRetry) -> None:
+        """Hand the job back with a delay (the artifact stays recorded), or stop after the cap."""
+        if job.attempts >= self.jam.settings.max_attempts:
+            log.warning("delivery gave up", extra={"job": job.id, "attempts": job.attempts, "error": str(exc)})
+            await self._give_up(job, f"your result {artifact.id} was made but could not be posted here after "
+                                     f"{job.attempts} tries ({exc}); it is kept in the studio")
+            return
+        delay = self.delivery_delay(job, exc)
+        log.info("delivery retry", extra={"job": job.id, "delay": delay, "error": str(exc)})
+        if _takes_delay(self.jam.queue):
+            retried = await self.jam.queue.fail(job, str(exc), retry=True, delay=delay)  # type: ignore[call-arg]
+        else:  # a queue without delays: wait here, holding this worker slot, so retry_after is still honoured
+            await asyncio.sleep(delay)
+            retried = await self.jam.queue.fail(job, str(exc), retry=True)
+        if not retried:
+            await self._give_up(job, f"your result {artifact.id} was made but could not be posted here ({exc})")
 
     async def _give_up(self, job: Job, message: str) -> None:
         """Tell the member once, then drop the job."""
@@ -185,3 +215,12 @@ class Worker:
             except Exception as exc:
                 log.warning("could not tell the member about a failed job", extra={"job": job.id, "error": str(exc)})
         await self.jam.queue.fail(job, message, retry=False)
+
+
+def _takes_delay(queue: object) -> bool:
+    """True when the queue's ``fail`` can put a job back after a delay (``fail(..., delay=seconds)``)."""
+    fail = getattr(queue, "fail", None)
+    try:
+        return fail is not None and "delay" in inspect.signature(fail).parameters
+    except (TypeError, ValueError):
+        return False

@@ -1,7 +1,7 @@
 """A loopback fake of Discord's gateway and REST API, for running the real discord.py client in tests.
 
-Point ``discord.http.Route.BASE`` at ``fake.api`` and ``DiscordWebSocket.DEFAULT_GATEWAY``
-at ``fake.gateway_url``; then ``fake.dispatch(...)`` sends INTERACTION_CREATE events
+Set ``DISCORD_API_BASE`` to ``fake.api`` and ``DISCORD_GATEWAY_URL`` to ``fake.gateway_url``
+(the adapter's settings point discord.py there); then ``fake.dispatch(...)`` sends INTERACTION_CREATE events
 and ``fake.calls`` records every REST call (JSON bodies and multipart files) in order.
 Facts it honours: Content-Type exactly ``application/json``, and the interaction callback
 answering ``{"interaction": {...}, "resource": {...}}`` because discord.py asks ``with_response``.
@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -68,6 +69,9 @@ class FakeDiscord:
         self.callback_seen: dict[str, float] = {}
         self.token_channel: dict[str, str] = {}
         self.loading: set[str] = set()  # tokens whose deferred reply still shows "thinking…"
+        #: (pattern over "METHOD /path", calls left to refuse, retry_after): 429s as Discord sends them.
+        self.limits: list[list[Any]] = []
+        self.limited: list[Call] = []
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
         self._runner: web.AppRunner | None = None
@@ -109,6 +113,17 @@ class FakeDiscord:
         return f"http://127.0.0.1:{self.port}/cdn/{name}"
 
     # -- waiting --------------------------------------------------------------------------------
+
+    def rate_limit(self, pattern: str, times: int, retry_after: float) -> None:
+        """Answer the next ``times`` calls whose "METHOD /path" matches ``pattern`` with a 429."""
+        self.limits.append([re.compile(pattern), times, retry_after])
+
+    def _limited(self, method: str, path: str) -> float | None:
+        for rule in self.limits:
+            if rule[1] > 0 and rule[0].search(f"{method} {path}"):
+                rule[1] -= 1
+                return float(rule[2])
+        return None
 
     def find(self, pred: Callable[[Call], bool]) -> list[Call]:
         return [c for c in self.calls if pred(c)]
@@ -252,6 +267,15 @@ class FakeDiscord:
         path = "/" + request.match_info["tail"]
         body, files = await self._body(request)
         call = Call(request.method, path, body, files, query=dict(request.query))
+        wait = self._limited(request.method, path)
+        if wait is not None:  # as Discord answers: JSON retry_after, the headers, and Cloudflare's Via
+            self.limited.append(call)
+            return web.Response(body=json.dumps({"message": "You are being rate limited.", "retry_after": wait,
+                                                 "global": False, "code": 0}).encode(), status=429,
+                                headers={"Content-Type": "application/json", "Retry-After": f"{wait}",
+                                         "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
+                                         "X-RateLimit-Reset-After": f"{wait}", "X-RateLimit-Bucket": "b",
+                                         "X-RateLimit-Scope": "user", "Via": "1.1 google"})
         self.calls.append(call)
         self.changed.set()
         parts = path.strip("/").split("/")
@@ -336,14 +360,13 @@ class Env:
 async def discord_env(data: Path, env: dict[str, str] | None = None, **settings: Any) -> AsyncIterator[Env]:
     fake = await FakeDiscord().start()
     saved = discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-    discord.http.Route.BASE = fake.api
-    DiscordWebSocket.DEFAULT_GATEWAY = fake.gateway_url
     jam, _ = make_jam(data, **settings)
     await jam.start()
     app = web.Application()
     runner = web.AppRunner(app)
     try:
-        await mount(jam, app, env={"DISCORD_TOKEN": "bot-token", **(env or {})},
+        await mount(jam, app, env={"DISCORD_TOKEN": "bot-token", "DISCORD_API_BASE": fake.api,
+                                   "DISCORD_GATEWAY_URL": str(fake.gateway_url), **(env or {})},
                     client_options={"guild_ready_timeout": 0.1})
         await runner.setup()
         gateway = app[GATEWAY_KEY]

@@ -81,9 +81,12 @@ async def test_queued_position_then_result(tmp_path):
 async def test_uploaded_picture_is_fetched_and_a_large_result_is_downscaled_keeping_provenance(tmp_path):
     async with discord_env(tmp_path, public_url="http://studio.test") as env:
         buf = io.BytesIO()
-        Image.new("RGB", (96, 96), (200, 40, 90)).save(buf, "PNG")
+        # a photo-like gradient, so the restyled result is large whatever size the generator keeps
+        Image.merge("RGB", [Image.linear_gradient("L").resize((320, 320)),
+                            Image.linear_gradient("L").rotate(90).resize((320, 320)),
+                            Image.radial_gradient("L").resize((320, 320))]).save(buf, "PNG")
         url = env.fake.add_cdn("koi.png", buf.getvalue(), "image/png")
-        payload = env.fake.slash("restyle", {"style": "mosaic", "seed": 3}, limit=12_000, attachments={
+        payload = env.fake.slash("restyle", {"style": "mosaic", "seed": 3}, limit=150_000, attachments={
             "file": {"filename": "koi.png", "size": len(buf.getvalue()), "content_type": "image/png", "url": url}})
         await env.fake.dispatch(payload)
         call = await env.followup(payload["token"], timeout=60)
@@ -91,8 +94,9 @@ async def test_uploaded_picture_is_fetched_and_a_large_result_is_downscaled_keep
         [art] = await env.jam.ledger.artifacts()
         assert art.generator == "image.restyle" and [c.role.value for c in art.contributors] == ["uploaded"]
         name = art.primary.name
-        assert art.primary.size > 12_000, "the result must be over the limit for this test to mean anything"
-        assert name in call.files and len(call.files[name]) <= 12_000
+        assert art.primary.size > 150_000, "the result must be over the limit for this test to mean anything"
+        assert name in call.files, (art.primary.size, call.json["content"])
+        assert len(call.files[name]) <= 150_000
         assert "downscaled" in call.json["content"]
         with Image.open(io.BytesIO(call.files[name])) as img:
             xmp = img.info["XML:com.adobe.xmp"]

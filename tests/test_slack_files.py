@@ -100,3 +100,23 @@ async def test_result_too_big_for_slack_links_to_the_studio(tmp_path):
         notes = [e["text"] for b in result.args["blocks"] if b["type"] == "context" for e in b["elements"]]
         assert any(f"<https://jam.example.org/a/{artifact.id}|open it in the studio>" in n for n in notes)
         assert s.fake.of("files.getUploadURLExternal") == []
+
+
+async def test_credits_picture_arrives_byte_exact(tmp_path):
+    async with slack_stack(tmp_path) as s:
+        thread = "1699999999.000100"
+        await s.send.event(_mention("echo first idea", ts=thread), event_id="Ev1")
+        await s.fake.wait_for("chat.update", text=lambda t: t and "done ✓" in t)
+        await s.send.event({**_mention("vary", ts="1699999999.000200", thread_ts=thread), "user": "UBOB"},
+                           event_id="Ev2")
+        await s.fake.wait_for("chat.update", 2, text=lambda t: t and "done ✓" in t)
+        artifact = (await s.jam.ledger.artifacts(newest_first=True))[0]  # the vary: a two-level lineage picture
+        before = set(s.fake.uploads)
+        await s.send.event(_mention(f"credits {artifact.id}", ts="1699999999.000300", thread_ts=thread),
+                           event_id="Ev3")
+        await s.fake.wait_for("files.completeUploadExternal", len(s.fake.of("files.completeUploadExternal")) + 1)
+        [new] = [s.fake.uploads[k] for k in s.fake.uploads if k not in before]
+        assert new.startswith(b"\x89PNG\r\n\x1a\n")  # not "\xef\xbf\xbdPNG": the bytes were never decoded
+        from PIL import Image
+
+        assert Image.open(io.BytesIO(new)).size[0] > 0

@@ -15,6 +15,7 @@ from support import make_jam
 import adapters.slack_app as slack_app
 from adapters.slack_app.config import SlackSettings
 from adapters.slack_app.manifest import build, scopes
+from adapters.slack_app.names import slack_name
 from bot.catalog.registry import catalog
 from bot.cli.main import main
 from bot.web import make_app
@@ -26,7 +27,7 @@ EXPECTED_SCOPES = ["app_mentions:read", "chat:write", "chat:write.public", "comm
 def test_every_catalog_command_is_a_slash_command_with_the_events_url():
     manifest = build(url="https://jam.example.org/")
     commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
-    assert set(commands) == {f"/{c.name}" for c in catalog().all()}
+    assert set(commands) == {slack_name(c.name) for c in catalog().all()}
     assert all(c["url"] == "https://jam.example.org/slack/events" for c in commands.values())
     assert all(0 < len(c["description"]) <= 100 and len(c.get("usage_hint", "")) <= 100 for c in commands.values())
     assert commands["/melody"]["usage_hint"].startswith("[prompt]")
@@ -116,3 +117,65 @@ async def test_socket_mode_receives_a_slash_command_and_acks_it(tmp_path, monkey
         await runner.cleanup()
         await jam.stop()
         await fake.stop()
+
+
+def test_no_command_uses_a_slack_built_in_name_and_remove_becomes_jam_remove():
+    from adapters.slack_app.names import BUILTIN_COMMANDS
+
+    assert {"remove", "invite", "who", "status", "me", "shrug"} <= BUILTIN_COMMANDS
+    for prefix in ("", "jam-", "x_"):
+        registered = [c["command"].lstrip("/") for c in build(url="https://x", prefix=prefix)
+                      ["features"]["slash_commands"]]
+        assert not set(registered) & BUILTIN_COMMANDS
+        assert all(n == n.lower() for n in registered)
+    names = [c["command"] for c in build(url="https://x")["features"]["slash_commands"]]
+    assert "/jam-remove" in names and "/remove" not in names and "/sketch" in names
+
+
+def test_slack_names_round_trip_and_show_in_core_text():
+    from adapters.slack_app.names import catalog_name, in_slack_names, slack_name
+
+    assert slack_name("remove") == "/jam-remove" and catalog_name("/jam-remove") == "remove"
+    assert slack_name("sketch", "jam-") == "/jam-sketch" and catalog_name("/jam-sketch", "jam-") == "sketch"
+    text = in_slack_names("/remove <id> (see /help remove); /removed stays; a/remove too", ["remove", "help"])
+    assert text == "/jam-remove <id> (see /help remove); /removed stays; a/remove too"
+
+
+@pytest.mark.parametrize("prefix", ["Jam-", "ja m-", "jäm-", "jam!"])
+def test_prefixes_slack_refuses_are_refused_with_one_line(prefix):
+    with pytest.raises(ValueError, match="lowercase"):
+        build(url="https://x", prefix=prefix)
+    with pytest.raises(ValueError):
+        SlackSettings(bot_token="x", signing_secret="y", command_prefix=prefix, _env_file=None)
+
+
+def test_cli_refuses_an_uppercase_prefix():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    proc = subprocess.run([sys.executable, "-m", "bot.cli.main", "slack-manifest", "--url", "https://x",
+                           "--prefix", "Jam-"], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode != 0 and "lowercase" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_settings_read_the_dotenv_file(tmp_path, monkeypatch):
+    for key in list(os.environ):
+        if key.startswith("SLACK_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    assert SlackSettings.from_env() is None
+    (tmp_path / ".env").write_text(f"SLACK_BOT_TOKEN={BOT_TOKEN}\nSLACK_SIGNING_SECRET={SIGNING_SECRET}\n"
+                                   "SLACK_API_URL=http://127.0.0.1:9/api/\nJAMROOM_PORT=9000\n")
+    cfg = SlackSettings.from_env()
+    assert cfg is not None and cfg.bot_token == BOT_TOKEN and cfg.api_url == "http://127.0.0.1:9/api/"
+
+
+async def test_mount_switches_on_from_the_dotenv_file(tmp_path, monkeypatch):
+    for key in list(os.environ):
+        if key.startswith("SLACK_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text(f"SLACK_BOT_TOKEN={BOT_TOKEN}\nSLACK_SIGNING_SECRET={SIGNING_SECRET}\n")
+    jam, _ = make_jam(tmp_path / "data")
+    app = make_app(jam)
+    line = await slack_app.mount(jam, app, explicit=True)
+    assert "/slack/events" in line and "off" not in line
+    assert any(r.resource.canonical == "/slack/events" for r in app.router.routes() if r.method == "POST")

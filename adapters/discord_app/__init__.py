@@ -19,7 +19,7 @@ import discord
 from aiohttp import web
 
 from adapters.discord_app.client import JamButton, JamClient
-from adapters.discord_app.config import DiscordSettings
+from adapters.discord_app.config import DiscordSettings, apply_endpoints
 from adapters.discord_app.inbound import Inbound
 from adapters.discord_app.outbound import DiscordOutbound
 from adapters.discord_app.rest import DiscordRest
@@ -72,6 +72,7 @@ async def mount(jam: Jamroom, app: web.Application, explicit: bool = False, *,
 
             raise CliError("Discord needs DISCORD_TOKEN (the bot token from the Discord Developer Portal)")
         return None
+    apply_endpoints(cfg)
     rest = DiscordRest(cfg.token)
     outbound = DiscordOutbound(jam, cfg, rest)
     jam.outbounds.add(outbound)
@@ -87,6 +88,7 @@ def mount_outbound(jam: Jamroom, env: Mapping[str, str] | None = None) -> Discor
     cfg = DiscordSettings.from_env(env)
     if cfg is None:
         return None
+    apply_endpoints(cfg)
     outbound = DiscordOutbound(jam, cfg)
     jam.outbounds.add(outbound)
     return outbound

@@ -1,25 +1,34 @@
-"""Discord's own settings, read from the environment (the core's Settings ignores them).
+"""Discord's own settings: ``DISCORD_*`` from the environment or the same ``.env`` file the core reads.
 
-Kept apart from the core so a server without Discord never needs these variables,
-and so the token lives in one place that never logs it.
+Kept apart from the core's Settings so a server without Discord never needs these
+variables, and so the token lives in one place that never logs it (``repr=False``).
+``apply_endpoints`` is the one place that points discord.py somewhere else (tests,
+a proxy): discord.py has no option for its API base or gateway URL.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import Any
+
+import yarl
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Discord's default upload limit per file when an interaction does not say otherwise.
 DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024
 #: An interaction token lives 15 minutes; past this age results go out as bot messages.
 TOKEN_LIFETIME = 15 * 60.0
 TOKEN_MARGIN = 30.0
+DEFAULT_API_BASE = "https://discord.com/api/v10"
+DEFAULT_GATEWAY = "wss://gateway.discord.gg/"
+ENV_PREFIX = "DISCORD_"
 
 
-@dataclass(frozen=True)
-class DiscordSettings:
-    token: str = field(repr=False)
+class DiscordSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True)
+
+    token: str = Field(default="", repr=False)
     #: The application id; read from Discord at start-up when unset.
     application_id: str | None = None
     #: A role id (or name) whose members count as moderators besides Manage Server.
@@ -27,18 +36,49 @@ class DiscordSettings:
     #: A guild to sync commands to on `jamroom discord-sync` when --guild is not given.
     guild_id: str | None = None
     attachment_limit: int = DEFAULT_ATTACHMENT_LIMIT
+    #: DISCORD_API_BASE: the REST base URL (tests point it at a loopback fake).
+    api_base: str = DEFAULT_API_BASE
+    #: DISCORD_GATEWAY_URL: the gateway's websocket URL.
+    gateway_url: str = DEFAULT_GATEWAY
+
+    @field_validator("token", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("application_id", "moderator_role", "guild_id", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("attachment_limit", mode="before")
+    @classmethod
+    def _blank_limit(cls, value: object) -> object:
+        return DEFAULT_ATTACHMENT_LIMIT if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("api_base", "gateway_url", mode="before")
+    @classmethod
+    def _blank_url(cls, value: object, info: Any) -> object:
+        if isinstance(value, str) and not value.strip():
+            return DEFAULT_API_BASE if info.field_name == "api_base" else DEFAULT_GATEWAY
+        return value.rstrip("/") if info.field_name == "api_base" and isinstance(value, str) else value
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> DiscordSettings | None:
-        """None unless DISCORD_TOKEN is set."""
-        env = os.environ if env is None else env
-        token = env.get("DISCORD_TOKEN", "").strip()
-        if not token:
-            return None
-        return cls(
-            token=token,
-            application_id=env.get("DISCORD_APPLICATION_ID", "").strip() or None,
-            moderator_role=env.get("DISCORD_MODERATOR_ROLE", "").strip() or None,
-            guild_id=env.get("DISCORD_GUILD_ID", "").strip() or None,
-            attachment_limit=int(env.get("DISCORD_ATTACHMENT_LIMIT") or DEFAULT_ATTACHMENT_LIMIT),
-        )
+    def from_env(cls, env: Mapping[str, str] | None = None, *, env_file: str | None = ".env") -> DiscordSettings | None:
+        """None unless DISCORD_TOKEN is set (environment, then ``.env``); with ``env`` only that mapping."""
+        if env is None:
+            cfg = cls(_env_file=env_file)  # type: ignore[call-arg]
+        else:
+            values: dict[str, Any] = {k[len(ENV_PREFIX):].lower(): v for k, v in env.items()
+                                      if k.startswith(ENV_PREFIX)}
+            cfg = cls(_env_file=None, **values)  # type: ignore[call-arg]
+        return cfg if cfg.token else None
+
+
+def apply_endpoints(cfg: DiscordSettings) -> None:
+    """Point discord.py's REST routes and gateway at the configured URLs (process-wide, as discord.py is)."""
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    Route.BASE = cfg.api_base
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(cfg.gateway_url)

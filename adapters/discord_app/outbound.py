@@ -3,19 +3,24 @@
 Runs in any process that delivers (the single `jamroom serve`, or `jamroom worker`
 on another host): it needs only the interaction token carried in ``Origin.reply``
 and, past the token's 15 minutes or for a jam thread the token cannot reach, the
-bot token.  Nothing is raised after a message is posted, so a retry never posts twice.
+bot token.  Nothing is raised after a message is posted, so a retry never posts twice:
+edits around the post (settling "thinking…", the jam-thread note) are cosmetic and only
+logged.  Bot-token posts carry a nonce derived from the job with ``enforce_nonce``, so a
+post whose answer was lost is not repeated by the retry (Discord keeps nonces for a few
+minutes); interaction follow-ups take no nonce (docs/discord.md: that window).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from typing import TYPE_CHECKING, Any
 
 from adapters.discord_app import render, threads
 from adapters.discord_app.config import TOKEN_LIFETIME, TOKEN_MARGIN, DiscordSettings
-from adapters.discord_app.rest import DiscordRest, RestError, TokenExpired
+from adapters.discord_app.rest import DiscordRest, TokenExpired
 from bot.models import Delivery, Origin
 
 if TYPE_CHECKING:
@@ -29,6 +34,11 @@ DONE = "✅ done — the result is below"
 def token_fresh(origin: Origin, now: float | None = None) -> bool:
     at = float(origin.reply.get("at") or 0)
     return bool(origin.reply.get("token")) and ((now or time.time()) - at) < TOKEN_LIFETIME - TOKEN_MARGIN
+
+
+def job_nonce(job_id: str) -> str:
+    """The same job always posts with the same nonce (Discord accepts 25 characters)."""
+    return hashlib.sha256(job_id.encode()).hexdigest()[:25]
 
 
 class DiscordOutbound:
@@ -48,7 +58,7 @@ class DiscordOutbound:
             return
         try:
             await self.rest.edit_original(origin.reply["app"], origin.reply["token"], payload)
-        except (TokenExpired, RestError) as exc:
+        except Exception as exc:  # cosmetic: a 429 or network error here must never re-run or re-post the job
             log.info("could not edit the deferred reply", extra={"error": str(exc)})
 
     async def progress(self, origin: Origin, job_id: str, state: str, text: str) -> None:
@@ -62,7 +72,7 @@ class DiscordOutbound:
         payload = render.message(delivery, fitted, self.jam.settings.public_url)
         if not delivery.ok:
             return await self._deliver_error(delivery, payload)
-        posted = await self._post(origin, payload, fitted.files)
+        posted = await self._post(origin, payload, fitted.files, delivery.job_id)
         message_id = str(posted.get("id", ""))
         where = str(posted.get("channel_id") or origin.reply.get("post_to") or origin.channel)
         await self._after(delivery, message_id, where)
@@ -78,13 +88,14 @@ class DiscordOutbound:
                 pass
         payload = {**payload, "content": f"<@{origin.member_id}> {payload['content']}"[:render.MAX_CONTENT],
                    "allowed_mentions": {"users": [origin.member_id]}}
-        posted = await self.rest.channel_message(self._target(origin), payload)
+        posted = await self.rest.channel_message(self._target(origin), payload, nonce=job_nonce(delivery.job_id))
         return str(posted.get("id", ""))
 
     def _target(self, origin: Origin) -> str:
         return str(origin.thread or origin.reply.get("post_to") or origin.channel)
 
-    async def _post(self, origin: Origin, payload: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
+    async def _post(self, origin: Origin, payload: dict[str, Any], files: dict[str, bytes],
+                    job_id: str) -> dict[str, Any]:
         """A follow-up while the token lives and reaches the thread; else a bot message there."""
         if token_fresh(origin) and not origin.reply.get("bot_post"):
             # Settle the deferred reply first: a follow-up to a reply still "thinking" would replace it.
@@ -93,7 +104,7 @@ class DiscordOutbound:
                 return await self.rest.followup(origin.reply["app"], origin.reply["token"], payload, files)
             except TokenExpired:
                 log.info("interaction token expired; posting as the bot")
-        return await self.rest.channel_message(self._target(origin), payload, files)
+        return await self.rest.channel_message(self._target(origin), payload, files, nonce=job_nonce(job_id))
 
     async def _after(self, delivery: Delivery, message_id: str, where: str) -> None:
         """Open the jam thread for a first result and settle the deferred reply; never raises."""

@@ -1,62 +1,82 @@
-"""Slack's own settings, read from the environment (the core's Settings ignores them).
+"""Slack's own settings: ``SLACK_*`` from the environment or the same ``.env`` file the core reads.
 
-Kept apart from the core so a workspace without Slack never needs these
-variables, and so secrets live in one place that never logs them.
+Kept apart from the core's Settings so a workspace without Slack never needs these
+variables, and so secrets live in one place that never logs them (``repr=False``).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from adapters.slack_app import names
 
 DEFAULT_API = "https://slack.com/api/"
 #: Slack accepts much larger files, but a chat result over this size is better as a studio link.
 DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
 #: The largest member file we fetch from Slack to use as a command's source.
 DEFAULT_MAX_DOWNLOAD = 8 * 1024 * 1024
+ENV_PREFIX = "SLACK_"
 
 
-@dataclass(frozen=True)
-class SlackSettings:
-    bot_token: str = field(repr=False)
-    signing_secret: str = field(repr=False)
-    app_token: str | None = field(default=None, repr=False)
-    #: Prefix for every slash command where a name is taken: "jam-" gives /jam-sketch.
+class SlackSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True)
+
+    bot_token: str = Field(default="", repr=False)
+    signing_secret: str = Field(default="", repr=False)
+    app_token: str | None = Field(default=None, repr=False)
+    #: Prefix for every slash command where a name is taken: "jam-" gives /jam-sketch (lowercase).
     command_prefix: str = ""
     #: A user group (id "S…") whose members count as moderators besides admins and owners.
     moderator_group: str | None = None
-    #: The Web API base URL (tests point it at a loopback fake).
+    #: The Web API base URL (tests point it at a loopback fake): SLACK_API_URL.
     api_url: str = DEFAULT_API
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     max_download_bytes: int = DEFAULT_MAX_DOWNLOAD
 
+    @field_validator("bot_token", "signing_secret", "command_prefix", mode="before")
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> SlackSettings | None:
-        """None unless both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set."""
-        env = os.environ if env is None else env
-        token = env.get("SLACK_BOT_TOKEN", "").strip()
-        secret = env.get("SLACK_SIGNING_SECRET", "").strip()
-        if not token or not secret:
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("app_token", "moderator_group", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("api_url", mode="before")
+    @classmethod
+    def _default_api(cls, value: object) -> object:
+        return DEFAULT_API if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("command_prefix")
+    @classmethod
+    def _lowercase_prefix(cls, value: str) -> str:
+        return names.check_prefix(value)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *, env_file: str | None = ".env") -> SlackSettings | None:
+        """None unless both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set (environment, then ``.env``).
+
+        With ``env`` (tests, tools) only that mapping is read.
+        """
+        if env is None:
+            cfg = cls(_env_file=env_file)  # type: ignore[call-arg]
+        else:
+            values: dict[str, Any] = {k[len(ENV_PREFIX):].lower(): v for k, v in env.items()
+                                      if k.startswith(ENV_PREFIX)}
+            cfg = cls(_env_file=None, **values)  # type: ignore[call-arg]
+        if not cfg.bot_token or not cfg.signing_secret:
             return None
-        return cls(
-            bot_token=token,
-            signing_secret=secret,
-            app_token=env.get("SLACK_APP_TOKEN", "").strip() or None,
-            command_prefix=env.get("SLACK_COMMAND_PREFIX", "").strip().lstrip("/"),
-            moderator_group=env.get("SLACK_MODERATOR_GROUP", "").strip() or None,
-            api_url=env.get("SLACK_API_URL", "").strip() or DEFAULT_API,
-            max_upload_bytes=int(env.get("SLACK_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD),
-            max_download_bytes=int(env.get("SLACK_MAX_DOWNLOAD_BYTES") or DEFAULT_MAX_DOWNLOAD),
-        )
+        return cfg
 
     def slash(self, name: str) -> str:
-        """The Slack slash command for a catalog command."""
-        return f"/{self.command_prefix}{name}"
+        """The Slack slash command for a catalog command (/jam-remove for Slack's own /remove)."""
+        return names.slack_name(name, self.command_prefix)
 
     def catalog_name(self, slash: str) -> str:
-        """The catalog command for a Slack slash command (prefix removed)."""
-        name = slash.lstrip("/")
-        if self.command_prefix and name.startswith(self.command_prefix):
-            name = name[len(self.command_prefix):]
-        return name
+        """The catalog command for a Slack slash command."""
+        return names.catalog_name(slash, self.command_prefix)

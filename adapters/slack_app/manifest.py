@@ -1,13 +1,15 @@
 """The Slack app manifest, generated from the catalog with exactly the scopes the bot uses.
 
 An admin pastes it into "Create New App → From an app manifest"; a new catalog
-command shows up here without anyone editing Slack settings by hand.
+command shows up here without anyone editing Slack settings by hand.  Names that
+Slack keeps for itself are registered with the ``jam-`` prefix (``names.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from adapters.slack_app import names
 from adapters.slack_app.listeners import SHORTCUT_ID
 from bot.catalog.registry import Catalog, catalog
 from bot.catalog.spec import Command, OptionType
@@ -57,10 +59,11 @@ def scopes(moderator_group: bool = False) -> list[str]:
 def build(*, url: str, name: str = "Jamroom", prefix: str = "", socket_mode: bool = False,
           moderator_group: bool = False, cat: Catalog | None = None) -> dict[str, Any]:
     cat = cat or catalog()
+    prefix = names.check_prefix(prefix)
     request_url = url.rstrip("/") + "/slack/events"
     commands = []
     for command in cat.all():
-        slash = f"/{prefix}{command.name}"
+        slash = names.slack_name(command.name, prefix)
         if len(slash) > NAME_LIMIT:
             raise ValueError(f"{slash} is longer than Slack's {NAME_LIMIT} characters; use a shorter prefix")
         entry: dict[str, Any] = {"command": slash, "description": _clip(command.description, DESCRIPTION_LIMIT),

@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack_app import blocks
+from adapters.slack_app import blocks, names
 from adapters.slack_app.config import SlackSettings
 from adapters.slack_app.files import SharedFile, fetch
 from adapters.slack_app.members import Members
@@ -92,12 +92,24 @@ class Runner:
     def precheck(self, text: str, files: tuple[SharedFile, ...] = ()) -> str | None:
         """A parse error to show in the ack itself (cheap: no I/O), or None."""
         try:
-            parse(self.with_files(text, files), self.jam.catalog)
+            parse(self.with_files(self.in_catalog_terms(text), files), self.jam.catalog)
         except UserError as exc:
-            return f"⚠️ {exc.message}"
+            return self.in_slack_terms(f"⚠️ {exc.message}")
         return None
 
+    def in_catalog_terms(self, text: str) -> str:
+        """``/jam-remove x`` typed in a mention or the modal is the catalog's ``/remove x``."""
+        head, sep, rest = text.strip().partition(" ")
+        if not head.startswith("/"):
+            return text
+        return f"/{self.cfg.catalog_name(head)}{sep}{rest}"
+
+    def in_slack_terms(self, text: str) -> str:
+        """Core text (help, refusals) naming commands as this workspace knows them."""
+        return names.in_slack_names(text, [c.name for c in self.jam.catalog.all()], self.cfg.command_prefix)
+
     async def run(self, text: str, where: Where) -> None:
+        text = self.in_catalog_terms(text)
         try:
             async with self._slots:
                 await self._run(text, where)
@@ -203,16 +215,18 @@ class Runner:
         if reply.private or not reply.ok:
             await self.tell(where, reply.text)
             return
-        if reply.attachments:
+        if reply.attachments:  # bytes as they are: a PNG must arrive byte-exact
             await self.client.files_upload_v2(
-                file_uploads=[{"content": a.data.decode("utf-8", "replace"), "filename": a.name, "title": a.name}
-                              for a in reply.attachments],
-                channel=where.channel, thread_ts=where.thread or None, initial_comment=reply.text)
+                file_uploads=[{"file": a.data, "filename": a.name, "title": a.name} for a in reply.attachments],
+                channel=where.channel, thread_ts=where.thread or None,
+                initial_comment=self.in_slack_terms(reply.text))
             return
-        await self.client.chat_postMessage(channel=where.channel, thread_ts=where.thread or None, text=reply.text)
+        await self.client.chat_postMessage(channel=where.channel, thread_ts=where.thread or None,
+                                           text=self.in_slack_terms(reply.text))
 
     async def tell(self, where: Where, text: str) -> None:
         """Only the member sees it: through the slash command's response_url, else an ephemeral message."""
+        text = self.in_slack_terms(text)
         try:
             if where.response_url:
                 await AsyncWebhookClient(where.response_url).send(text=text, response_type="ephemeral",
