@@ -1,7 +1,7 @@
 """Hostile studio traffic against a real `jamroom serve`: fuzzed frames, and memory under refused commands.
 
     python bench/studio_fuzz.py fuzz [--frames 10000] [--tabs 10] [--seed 1]
-    python bench/studio_fuzz.py refused [--commands 10000] [--size 4096] [--threads 20]
+    python bench/studio_fuzz.py refused [--commands 10000] [--size 4000] [--threads 20]
 
 Starts `jamroom serve` (memory queue, studio only, a temporary data folder) on a free
 loopback port, from whatever code is first on PYTHONPATH (so the same script measures an
@@ -250,7 +250,7 @@ async def refused(base: str, pid: int, commands: int, size: int, threads: int) -
             tabs.append(tab)
         await asyncio.sleep(1.0)
         before = rss_mib(pid)
-        pad = "x" * max(0, size - 30)
+        pad = "x" * max(0, size - len("/melody tempo:400 "))  # the text is `size` characters: at most 4,000
         sent = []
         for n in range(commands):
             tab = tabs[n % threads]
@@ -278,7 +278,7 @@ def main() -> None:
     f.add_argument("--seed", type=int, default=1)
     r = sub.add_parser("refused")
     r.add_argument("--commands", type=int, default=10_000)
-    r.add_argument("--size", type=int, default=4096)
+    r.add_argument("--size", type=int, default=4000, help="characters per command (the parser's limit is 4,000)")
     r.add_argument("--threads", type=int, default=20)
     args = parser.parse_args()
     import bot
