@@ -14,7 +14,7 @@ published measurements of real drummers (sources and numbers in docs/groove.md):
   louder (Danielsen et al. 2015), pushed ones earlier.
 * Every feel: accents by metric level, a gentle phrase-long velocity arc, ghost strokes on the
   snare, and timing noise that drifts (long-range correlated, as Hennig et al. 2011 measured in
-  drummers) kept under 19 ms, the asynchrony listeners still hear as "tight" (Dittmar et al. 2017).
+  drummers) kept under 19 ms, the asynchrony listeners still hear as "tight" (JNMR 46(4), 2017).
 
 ``amount`` 0 plays the quantised grid; 100 the full feel.  The same seed gives the same performance.
 """
