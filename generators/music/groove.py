@@ -317,6 +317,20 @@ def describe(score: Score, facts: GrooveFacts) -> str:
             f"for {', '.join(drummed)}{swing}, with {facts['ghosts']} ghost notes")
 
 
+def with_drums(score: Score, rng: np.random.Generator) -> tuple[Score, str]:
+    """The score, given its genre's drum grid when it has none (so the Groove button works on any sketch).
+
+    Returns the score and the genre of the drums added ("" when it already had drums).
+    """
+    if any(p.is_drum and p.notes for p in score.parts):
+        return score, ""
+    if score.meter not in drums.DRUM_METERS:
+        raise GeneratorError("that sketch has no drum part to groove; add one with /layer part:drums or /drumify")
+    genre = score.genre if score.genre in drums.BEAT_GENRES else "pop"
+    part = drums.drums_part(genre, score.meter, score.bars, rng, humanised=False)
+    return score.with_part(part), genre
+
+
 class GrooveMusic:
     name: ClassVar[str] = "music.groove"
     version: ClassVar[str] = "1"
@@ -326,9 +340,12 @@ class GrooveMusic:
     def generate(self, spec: Mapping[str, Any], inputs: Sequence[InputFile], seed: int) -> Result:
         feel = canonical_feel(spec.get("feel"))
         amount = parse_amount(spec.get("amount"))
-        score, facts = perform(parent_score(inputs), feel, amount, np.random.default_rng(seed))
+        rng = np.random.default_rng(seed)
+        score, added = with_drums(parent_score(inputs), rng)
+        score, facts = perform(score, feel, amount, rng)
+        note = f" (drums added: {added})" if added else ""
         result = package(score, spec, generator=self.name, version=self.version, seed=seed, stem="groove",
-                         summary=f"{feel} groove at {amount}", inputs=inputs)
+                         summary=f"{feel} groove at {amount}{note}", inputs=inputs)
         extra = dict(result.facts)
         extra.update(facts)
         extra["alt"] = describe(score, facts)

@@ -113,10 +113,18 @@ def test_every_meter_keeps_its_bars(meter):
     assert all(0 <= n.start < 4 * bar for n in played.part("drums").notes)
 
 
-def test_a_sketch_without_drums_is_refused_in_one_line():
+def test_a_sketch_without_drums_gets_its_genres_drums_then_the_groove():
     melody = MelodyGenerator().generate(spec(key="C major", genre="folk", bars=2), [], 1)
+    assert score_from_midi(outputs(melody)["mid"], trusted=True).part("drums") is None
+    result = GrooveMusic().generate(spec(feel="swing"), as_inputs(melody), 1)
+    assert "drums added: pop" in result.summary
+    assert score_from_midi(outputs(result)["mid"], trusted=True).part("drums") is not None
+    bare = Score(Key(0, "major"), 100, "4/4", 2, [])
     with pytest.raises(GeneratorError, match="no drum part to groove"):
-        GrooveMusic().generate(spec(feel="swing"), as_inputs(melody), 1)
+        perform(bare, "swing", 50, np.random.default_rng(1))
+
+
+def test_bad_feel_and_amount_are_refused_in_one_line():
     with pytest.raises(GeneratorError, match="feel must be one of"):
         groove.canonical_feel("wobbly")
     with pytest.raises(GeneratorError, match="amount must be 0–100"):
