@@ -5,6 +5,8 @@
     python bench/restyle.py memory                       # peak RSS of each network path, fresh process each
     python bench/restyle.py colour                       # Hasler–Süsstrunk colourfulness: photo, old cross-fade, new
     python bench/restyle.py decode                       # peak RSS decoding a 6320² single-colour PNG, before/after
+    python bench/restyle.py sheet                        # docs/style-transfer/paintings.jpg, the 26 painting styles
+    python bench/restyle.py compare                      # docs/style-transfer/compare.jpg, old cross-fade vs network
 
 Photos are scikit-image's sample pictures (astronaut, coffee, chelsea), which trained no model we ship.
 Every run's figures are printed; nothing is kept from a best run.  Speed prints CPU seconds (what
@@ -205,9 +207,60 @@ def decode(before_commit: str = "2f99b0c^") -> None:
                       f"after imports {start:>4s}  peak {peak:>4s}  → {size.strip()}")
 
 
+def sheet(path: str = "docs/style-transfer/paintings.jpg", tile: int = 180) -> None:
+    """A contact sheet of the 26 painting styles (strength 100) on one photo, names under each."""
+    from PIL import ImageDraw
+
+    from generators.image._transfer_styles import PAINTINGS
+    from generators.image.restyle import RestyleGenerator
+
+    gen = RestyleGenerator()
+    data = png_bytes(photo("coffee", 360))
+    columns, label = 7, 16
+    rows = -(-(len(PAINTINGS) + 1) // columns)
+    tiles = [("photo", Image.open(io.BytesIO(data)))]
+    high = tile * tiles[0][1].height // tiles[0][1].width
+    board = Image.new("RGB", (columns * tile, rows * (high + label)), "white")
+    draw = ImageDraw.Draw(board)
+    for painting in PAINTINGS:
+        out = gen.generate({"style": painting.name, "strength": 100}, upload(data), 7)
+        tiles.append((painting.name, Image.open(io.BytesIO(out.outputs[0].data))))
+    for n, (name, im) in enumerate(tiles):
+        r, c = divmod(n, columns)
+        board.paste(im.convert("RGB").resize((tile, high)), (c * tile, r * (high + label)))
+        draw.text((c * tile + 4, r * (high + label) + high + 2), name, fill="black")
+    target = ROOT / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    board.save(target, "JPEG", quality=78)
+    print(f"sheet · {target.relative_to(ROOT)} ({target.stat().st_size // 1024} KB)")
+
+
+def compare(path: str = "docs/style-transfer/compare.jpg", side: int = 320) -> None:
+    """Photo · old cross-fade (bauhaus 70) · network (bauhaus 70) · network (starry-swirl 70) · blend cell."""
+    from generators.image.restyle import RestyleGenerator
+
+    gen = RestyleGenerator()
+    rows = []
+    for name in ("chelsea", "astronaut"):
+        rgb = photo(name, side)
+        data = png_bytes(rgb)
+        row = [rgb, old_crossfade(rgb, "bauhaus", 0.7, 7)]
+        for style in ("bauhaus", "starry-swirl", "woodcut"):
+            out = gen.generate({"style": style, "strength": 70}, upload(data), 7)
+            row.append(np.asarray(Image.open(io.BytesIO(out.outputs[0].data)).convert("RGB")))
+        rows.append(np.hstack([np.asarray(Image.fromarray(r).resize((side, side))) for r in row]))
+    board = Image.fromarray(np.vstack(rows))
+    target = ROOT / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    board.save(target, "JPEG", quality=80)
+    print(f"compare · {target.relative_to(ROOT)} ({target.stat().st_size // 1024} KB): photo, old cross-fade "
+          "bauhaus 70, network bauhaus 70, starry-swirl 70, woodcut 70")
+
+
 def main(argv: list[str]) -> None:
     chosen = argv or ["speed", "memory", "colour", "decode"]
-    table = {"speed": speed, "memory": memory, "colour": colour, "decode": decode}
+    table = {"speed": speed, "memory": memory, "colour": colour, "decode": decode, "sheet": sheet,
+             "compare": compare}
     for name in chosen:
         if name not in table:
             raise SystemExit(f"unknown part {name!r}; choose from {', '.join(table)}")
