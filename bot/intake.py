@@ -110,7 +110,7 @@ class Intake:
         options = dict(parsed.values)
         parents = await self._resolve_parents(command, options, origin)
         files = self._check_uploads(command, uploads)
-        generator = self._pick_generator(command, parents)
+        generator = await self._pick_generator(command, parents)
         contributors = await self.jam.consent.display(self._contributors(command, options, origin, parents, files))
         spec = {k: v for k, v in options.items()
                 if (opt := command.option(k)) is None or opt.type not in (OptionType.ARTIFACT, OptionType.FILE)}
@@ -132,7 +132,7 @@ class Intake:
                     raise UserError(f"/{command.name} needs {opt.name}: an artifact id")
                 continue
             if ref == "latest":
-                found = await self._latest(origin.thread_key, opt.kinds or self._kinds_for(command))
+                found = await self._latest(origin.thread_key, opt.kinds or await self._kinds_for(command))
                 if found is None:
                     raise UserError(f"nothing here to build on yet; make something first or give {opt.name}:<id>")
             else:
@@ -154,10 +154,10 @@ class Intake:
                 return artifact
         return None
 
-    def _kinds_for(self, command: Command) -> tuple[str, ...]:
+    async def _kinds_for(self, command: Command) -> tuple[str, ...]:
         """Kinds some generator can build on for this command (so 'latest' skips the others)."""
         kinds: set[str] = set()
-        table = self.jam.generators
+        table = await self.jam.loaded_generators()
         for gen in table.values():
             if gen.command == command.name:
                 kinds |= set(gen.accepts)
@@ -185,9 +185,10 @@ class Intake:
             files[opt.name] = upload
         return files
 
-    def _pick_generator(self, command: Command, parents: dict[str, Artifact]) -> str:
+    async def _pick_generator(self, command: Command, parents: dict[str, Artifact]) -> str:
+        table = await self.jam.loaded_generators()  # never imports on the event loop
         if command.generator:
-            if command.generator not in self.jam.generators:
+            if command.generator not in table:
                 raise UserError(f"/{command.name} is not available on this server")
             return command.generator
         parent = next(iter(parents.values()), None)

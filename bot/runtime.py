@@ -8,6 +8,7 @@ their own settings.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -72,11 +73,25 @@ class Jamroom:
         self.intake = Intake(self)
         self.worker = Worker(self)
         self._workers_running = False
+        self._warming: asyncio.Task[dict[str, Generator]] | None = None
 
     @functools.cached_property
     def generators(self) -> dict[str, Generator]:
         """Every generator by name, loaded on first use (importing them all costs ~0.5 s of start-up)."""
         return {**registry.generators(), **self._extra_generators}
+
+    def warm(self) -> asyncio.Task[dict[str, Generator]]:
+        """Import every generator in a thread, now, so no command ever waits on imports on the event loop
+        (``serve`` and ``worker`` call this at start-up; ``jamroom try`` and ``--help`` stay lazy)."""
+        if self._warming is None:
+            self._warming = asyncio.create_task(asyncio.to_thread(lambda: self.generators), name="jamroom-warm")
+        return self._warming
+
+    async def loaded_generators(self) -> dict[str, Generator]:
+        """The generator table without blocking the loop: waits for a warm-up under way, else loads in a thread."""
+        if "generators" in self.__dict__:
+            return self.generators
+        return await self.warm()
 
     def generator(self, name: str) -> Generator:
         return self.generators[name]
@@ -84,8 +99,10 @@ class Jamroom:
     def generator_for(self, command: str, parent_kind: str | None) -> Generator | None:
         return registry.for_command(command, parent_kind, self.generators)
 
-    async def start(self, *, workers: bool = True) -> Jamroom:
+    async def start(self, *, workers: bool = True, warm: bool = False) -> Jamroom:
         self.settings.data.mkdir(parents=True, exist_ok=True)
+        if warm:
+            self.warm()
         await self.ledger.open()
         self.sweeper = UploadSweeper(self.store, self.ledger.files_in_use, self.settings.upload_retention_days).start()
         if workers:
@@ -100,9 +117,12 @@ class Jamroom:
         self.worker.start(concurrency or self.settings.concurrency)
         self._workers_running = True
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 0.0) -> None:
+        """Stop; running jobs get ``grace`` seconds to finish before they are handed back to the queue."""
+        if self._warming is not None and not self._warming.done():
+            await asyncio.gather(self._warming, return_exceptions=True)  # a thread can't be cancelled; let it end
         if self._workers_running:
-            await self.worker.stop()
+            await self.worker.stop(grace)
             await self.pool.close()
             self._workers_running = False
         if getattr(self, "sweeper", None) is not None:

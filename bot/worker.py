@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: How long a shutdown waits for the queue to take a stopped job back.
+HAND_BACK_SECONDS = 2.0
 #: The longest backoff between delivery attempts (a platform's own retry_after may be longer).
 MAX_DELIVERY_BACKOFF = 60.0
 
@@ -38,24 +40,40 @@ class Worker:
         self.jam = jam
         self.name = name
         self._tasks: list[asyncio.Task[None]] = []
+        #: Loops in the middle of a job (the rest are waiting in ``consume`` and can stop at once).
+        self._busy: set[asyncio.Task[None]] = set()
+        self._stopping = False
         self.timings: list[float] = []
 
     def start(self, concurrency: int) -> None:
+        self._stopping = False
         for i in range(concurrency):
             self._tasks.append(asyncio.create_task(self._loop(f"{self.name}-{i}"), name=f"jamroom-{self.name}-{i}"))
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 0.0) -> None:
+        """Take no new jobs; give running ones ``grace`` seconds to finish, then hand them back to the queue."""
+        self._stopping = True
+        for task in self._tasks:
+            if task not in self._busy:
+                task.cancel()
+        running = [t for t in self._tasks if t in self._busy and not t.done()]
+        if running and grace > 0:
+            await asyncio.wait(running, timeout=grace)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
 
     async def _loop(self, name: str) -> None:
-        while True:
+        me = asyncio.current_task()
+        while not self._stopping:
             job = await self.jam.queue.consume(name)
+            if me is not None:
+                self._busy.add(me)
             try:
                 await self.handle(job)
             except asyncio.CancelledError:
+                await self._hand_back(job)
                 raise
             except Exception:
                 log.exception("job crashed the worker loop", extra={"job": job.id})
@@ -63,6 +81,16 @@ class Worker:
                     await self._give_up(job, "something went wrong on our side; the job was stopped")
                 except Exception:  # e.g. the ledger is down: keep serving; the job's lease lapses, it runs again
                     log.exception("could not give up on a job", extra={"job": job.id})
+            finally:
+                self._busy.discard(me)  # type: ignore[arg-type]
+
+    async def _hand_back(self, job: Job) -> None:
+        """A shutdown stopped this job: put it back so another worker (or the next start) runs it."""
+        try:
+            await asyncio.wait_for(self.jam.queue.fail(job, "stopped by a shutdown; it will run again", retry=True),
+                                   HAND_BACK_SECONDS)
+        except Exception as exc:  # the lease lapses instead and the queue reclaims it
+            log.warning("could not hand a job back", extra={"job": job.id, "error": str(exc)})
 
     async def handle(self, job: Job) -> None:
         started = time.perf_counter()
@@ -72,7 +100,7 @@ class Worker:
             await self._deliver(job, recorded)
             return
         await self.jam.outbounds.progress(origin, job.id, "running", "working…")
-        generator = self.jam.generator(job.generator)
+        generator = (await self.jam.loaded_generators())[job.generator]
         try:
             inputs = await self._inputs(job)
             spec = self._spec(job)

@@ -145,3 +145,71 @@ async def test_cancel_updates_the_cancelled_jobs_own_message(tmp_path):
         assert notes == [(waiting.job_id, "cancelled", "t-wait")]
     finally:
         await jam.stop()
+
+
+async def test_a_delivery_retry_posts_the_stored_files_without_running_the_generator_again(tmp_path):
+    from support import make_jam
+
+    jam, out = make_jam(tmp_path, retry_backoff=0.01)
+    runs: list[str] = []
+    real = jam.pool.run
+
+    async def counted(generator, *args, **kwargs):  # a spy: the real pool still runs the generator
+        runs.append(generator.name)
+        return await real(generator, *args, **kwargs)
+
+    jam.pool.run = counted
+    await jam.start()
+    try:
+        out.fail_next = 3
+        await jam.submit_text("/echo retry me", origin("ann", "e1"))
+        [d] = await out.wait_for(1)
+        assert d.ok and runs == ["test.echo"]
+        assert out.deliveries[0][1]["echo.txt"].startswith(b"retry me|")
+        assert (await jam.queue.stats())["retried"] == 3
+    finally:
+        await jam.stop()
+
+
+async def test_a_shutdown_hands_a_running_job_back_to_the_queue(tmp_path):
+    from support import make_jam
+
+    jam, out = make_jam(tmp_path, concurrency=1)
+    await jam.start()
+    try:
+        reply = await jam.submit_text("/hang forever", origin("ann", "h1"))
+        async with asyncio.timeout(30):
+            while await jam.queue.position(reply.job_id) != 0:  # noqa: ASYNC110 - the queue has no "started" event
+                await asyncio.sleep(0.02)
+        await jam.worker.stop(grace=0.1)
+        assert await jam.queue.position(reply.job_id) == 1  # waiting again, for the next start
+        assert out.deliveries == []
+    finally:
+        await jam.stop()
+
+
+async def test_warm_start_imports_the_generators_in_a_thread(tmp_path, monkeypatch):
+    import threading
+
+    from support import make_jam
+
+    from generators import registry
+
+    threads: list[str] = []
+    real = registry.generators
+
+    def recorded():  # a spy: records where the import ran, then imports for real
+        threads.append(threading.current_thread().name)
+        return real()
+
+    monkeypatch.setattr(registry, "generators", recorded)
+    jam, _ = make_jam(tmp_path)
+    await jam.start(workers=False, warm=True)
+    try:
+        table = await jam.loaded_generators()
+        assert "test.echo" in table and len(table) > len(threads) == 1
+        assert threads[0] != threading.main_thread().name
+        reply = await jam.submit_text("/echo after warm", origin("ann", "w1"))
+        assert reply.ok and threads == [threads[0]]  # the command used the warm table, importing nothing
+    finally:
+        await jam.stop()

@@ -1,4 +1,11 @@
-"""`jamroom serve` and `jamroom worker`: the long-running processes of the Procfile."""
+"""`jamroom serve` and `jamroom worker`: the long-running processes of the Procfile.
+
+Both import every generator at start-up in a thread (the first command is answered
+like any other), and stop within ``SHUTDOWN_SECONDS`` of SIGTERM, as containers
+expect: no new connections, running jobs get a few seconds to finish and are then
+handed back to the queue, open sockets (studio tabs, the Discord gateway, Slack's
+session) are closed with a deadline.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ import asyncio
 import importlib
 import logging
 import signal
+from typing import Any
 
 from aiohttp import web
 
@@ -16,6 +24,13 @@ from bot.runtime import Jamroom
 from bot.web import make_app
 
 log = logging.getLogger("jamroom")
+
+#: Containers are killed 10 s after SIGTERM; everything below fits inside that.
+SHUTDOWN_SECONDS = 10.0
+#: Running jobs may finish (and post) within this; then they go back to the queue.
+JOB_GRACE_SECONDS = 4.0
+#: Open HTTP requests and websockets get this long when the web app stops.
+HTTP_CLOSE_SECONDS = 2.0
 
 #: platform -> module with ``async def mount(jam, app) -> str | None`` (returns a line to print, or None).
 PLATFORMS = {
@@ -57,15 +72,16 @@ async def _serve(args: argparse.Namespace) -> int:
     only_gateway = wanted == ["discord"]
     in_process = cfg.queue_backend == "memory"
     jam = Jamroom(cfg)
-    await jam.start(workers=in_process)
+    await jam.start(workers=in_process, warm=True)
     app = make_app(jam)
     try:
         await _mount_platforms(jam, app, wanted)
     except BaseException:
         await jam.stop()
         raise
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, shutdown_timeout=HTTP_CLOSE_SECONDS)
     await runner.setup()
+    site: web.TCPSite | None = None
     try:
         if not only_gateway:
             site = web.TCPSite(runner, cfg.host, cfg.port)
@@ -74,9 +90,31 @@ async def _serve(args: argparse.Namespace) -> int:
                   f"data: {cfg.data})", flush=True)
         await _until_stopped()
     finally:
-        await runner.cleanup()
-        await jam.stop()
+        await shutdown(jam, runner, site)
     return 0
+
+
+async def shutdown(jam: Jamroom, runner: web.AppRunner | None = None, site: web.BaseSite | None = None) -> None:
+    """Stop within SHUTDOWN_SECONDS: refuse new connections, let running jobs finish or hand them back,
+    then close sockets and storage; each step has its own deadline, and a step that overruns is logged."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SHUTDOWN_SECONDS - 0.5
+
+    async def step(name: str, work: Any, limit: float) -> None:
+        budget = max(0.1, min(limit, deadline - loop.time()))
+        try:
+            await asyncio.wait_for(work, budget)
+        except TimeoutError:
+            log.warning("shutdown step overran", extra={"step": name, "seconds": round(budget, 1)})
+        except Exception:
+            log.exception("shutdown step failed", extra={"step": name})
+
+    if site is not None:
+        await step("stop listening", site.stop(), 1.0)
+    await step("finish running jobs", jam.worker.stop(JOB_GRACE_SECONDS), JOB_GRACE_SECONDS + 1.0)
+    if runner is not None:
+        await step("close web sockets", runner.cleanup(), HTTP_CLOSE_SECONDS + 1.0)
+    await step("close storage", jam.stop(), SHUTDOWN_SECONDS)
 
 
 async def _mount_platforms(jam: Jamroom, app: web.Application, wanted: list[str] | None) -> None:
@@ -99,7 +137,7 @@ async def _worker(args: argparse.Namespace) -> int:
         print("With the memory queue, workers run inside `jamroom serve`; set REDIS_URL to run separate workers.")
         return 0
     jam = Jamroom(cfg)
-    await jam.start(workers=False)
+    await jam.start(workers=False, warm=True)
     for name in ("slack", "discord", "studio"):
         module = _optional(PLATFORMS[name])
         if module is not None and hasattr(module, "mount_outbound"):
@@ -109,7 +147,7 @@ async def _worker(args: argparse.Namespace) -> int:
     try:
         await _until_stopped()
     finally:
-        await jam.stop()
+        await shutdown(jam)
     return 0
 
 
