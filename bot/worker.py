@@ -10,7 +10,6 @@ runs once per job, however often the platform says "later".
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -29,9 +28,6 @@ log = logging.getLogger(__name__)
 
 #: How long a shutdown waits for the queue to take a stopped job back.
 HAND_BACK_SECONDS = 2.0
-#: The longest backoff between delivery attempts (a platform's own retry_after may be longer).
-MAX_DELIVERY_BACKOFF = 60.0
-
 DISCLOSURE = "AI-generated with Jamroom: made by an algorithm from members' prompts, without a trained model."
 
 
@@ -211,30 +207,17 @@ class Worker:
         await self.jam.ledger.mark_delivered(job.id, artifact.id, ref)
         await self.jam.queue.ack(job)
 
-    def delivery_delay(self, job: Job, exc: DeliveryRetry) -> float:
-        """Exponential backoff from the settings, never shorter than the platform's ``retry_after``."""
-        backoff = self.jam.settings.retry_backoff * 2 ** max(0, job.attempts - 1)
-        return max(exc.retry_after or 0.0, min(backoff, MAX_DELIVERY_BACKOFF))
-
     async def _deliver_later(self, job: Job, artifact: Artifact, exc: DeliveryRetry) -> None:
-        """Hand the job back with a delay (the artifact stays recorded), or stop after the cap."""
-        if job.attempts >= self.jam.settings.max_attempts:
-            log.warning("delivery gave up", extra={"job": job.id, "attempts": job.attempts, "error": str(exc)})
-            await self._give_up(job, f"your result {artifact.id} was made but could not be posted here after "
-                                     f"{job.attempts} tries ({exc}); it is kept in the studio")
+        """Hand the job back (its artifact stays recorded, so the retry only posts); the queue backs off,
+        never sooner than the platform's ``retry_after``, and stops after its attempt cap."""
+        log.info("delivery retry", extra={"job": job.id, "retry_after": exc.retry_after, "error": str(exc)})
+        if await self.jam.queue.fail(job, str(exc), retry=True, delay=exc.retry_after or 0.0):
             return
-        delay = self.delivery_delay(job, exc)
-        log.info("delivery retry", extra={"job": job.id, "delay": delay, "error": str(exc)})
-        if _takes_delay(self.jam.queue):
-            retried = await self.jam.queue.fail(job, str(exc), retry=True, delay=delay)  # type: ignore[call-arg]
-        else:  # a queue without delays: wait here, holding this worker slot, so retry_after is still honoured
-            await asyncio.sleep(delay)
-            retried = await self.jam.queue.fail(job, str(exc), retry=True)
-        if not retried:
-            await self._give_up(job, f"your result {artifact.id} was made but could not be posted here ({exc})")
+        await self._give_up(job, f"your result {artifact.id} was made but could not be posted here after "
+                                 f"{job.attempts} tries ({exc}); it is kept in the studio", dead=True)
 
-    async def _give_up(self, job: Job, message: str) -> None:
-        """Tell the member once, then drop the job."""
+    async def _give_up(self, job: Job, message: str, *, dead: bool = False) -> None:
+        """Tell the member once, then drop the job (``dead``: the queue already made it a dead letter)."""
         if not await self.jam.ledger.delivered(job.id):
             delivery = Delivery(job_id=job.id, origin=job.request.origin, text=message, error=message)
             try:
@@ -242,13 +225,6 @@ class Worker:
                 await self.jam.ledger.mark_delivered(job.id, None, ref)
             except Exception as exc:
                 log.warning("could not tell the member about a failed job", extra={"job": job.id, "error": str(exc)})
-        await self.jam.queue.fail(job, message, retry=False)
+        if not dead:
+            await self.jam.queue.fail(job, message, retry=False)
 
-
-def _takes_delay(queue: object) -> bool:
-    """True when the queue's ``fail`` can put a job back after a delay (``fail(..., delay=seconds)``)."""
-    fail = getattr(queue, "fail", None)
-    try:
-        return fail is not None and "delay" in inspect.signature(fail).parameters
-    except (TypeError, ValueError):
-        return False
