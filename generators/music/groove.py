@@ -30,8 +30,6 @@ import numpy as np
 
 from generators.base import KIND_MUSIC, GeneratorError, InputFile, Result
 from generators.music import drums
-from generators.music.build import parent_score
-from generators.music.package import package
 from generators.music.score import PPQ, Note, Part, Score
 
 FEELS = ("straight", "swing", "laid-back", "pushed", "shuffle")
@@ -338,6 +336,10 @@ class GrooveMusic:
     accepts: ClassVar[frozenset[str]] = frozenset({KIND_MUSIC})
 
     def generate(self, spec: Mapping[str, Any], inputs: Sequence[InputFile], seed: int) -> Result:
+        # imported here: the catalog imports this module for FEELS, and must stay light for `jamroom --help`
+        from generators.music.build import parent_score
+        from generators.music.package import package
+
         feel = canonical_feel(spec.get("feel"))
         amount = parse_amount(spec.get("amount"))
         rng = np.random.default_rng(seed)
