@@ -8,6 +8,7 @@
   generator at ``--old`` (default: the commit before the variations) when git can show it.
 * /groove: mean and standard deviation of each instrument's onset shift (ms) against the grid per
   feel at amount 70 and 100, the swing ratio reached and ghost strokes per bar (rock grid, 100 bpm).
+* /interpolate on the issue's repro: where it starts, its largest leap, the joins, velocities.
 * Time: the bare grid, /beat end to end with audio (built-in synth), /groove end to end, the /interpolate
   morph — p50/p99 over ``--runs``.
 """
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import muspy
@@ -64,21 +66,25 @@ def _consistency(score: Score) -> tuple[float, float]:
     return muspy.groove_consistency(music, score.bar_ticks * 12 // PPQ), muspy.drum_pattern_consistency(music)
 
 
-def _old_drums(rev: str):
-    """The drums module as it was at ``rev`` (None when git cannot show it)."""
+def _old_module(rev: str, name: str):
+    """generators/music/<name>.py as it was at ``rev`` (None when git cannot show it)."""
     try:
-        text = subprocess.run(["git", "show", f"{rev}:generators/music/drums.py"], cwd=ROOT, check=True,
+        text = subprocess.run(["git", "show", f"{rev}:generators/music/{name}.py"], cwd=ROOT, check=True,
                               capture_output=True, text=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    path = Path(tempfile.mkdtemp()) / "old_drums.py"
+    path = Path(tempfile.mkdtemp()) / f"old_{name}.py"
     path.write_text(text)
-    spec = importlib.util.spec_from_file_location("old_drums", path)
+    spec = importlib.util.spec_from_file_location(f"old_{name}", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules["old_drums"] = module  # dataclasses look their module up while the class is made
+    sys.modules[f"old_{name}"] = module  # dataclasses look their module up while the class is made
     spec.loader.exec_module(module)
     return module
+
+
+def _old_drums(rev: str):
+    return _old_module(rev, "drums")
 
 
 def _grid_score(notes: list, meter: str, bars: int, genre: str) -> Score:
@@ -143,6 +149,34 @@ def feels() -> None:
     print()
 
 
+def interpolation(old_rev: str) -> None:
+    print("/interpolate on the issue's repro (A: lofi D minor 84 bpm seed 3, B: jazz F major 140 bpm seed 11), 4 steps")
+    import itertools
+
+    from generators.music.score import monophonic
+
+    a = compose({**SPEC, "prompt": "wistful rainy lofi", "key": "D minor", "tempo": 84, "bars": 8}, 3)
+    b = compose({**SPEC, "prompt": "smoky", "key": "F major", "genre": "jazz", "tempo": 140, "bars": 8}, 11)
+    high = a.copy()  # the same tune an octave up (a flute's register): where the old octave arithmetic broke
+    for part in high.parts:
+        if part.role == "melody":
+            part.notes = [replace(n, pitch=n.pitch + 12) for n in part.notes]
+    centre = lambda s: float(np.median([n.pitch for n in monophonic(s.melody().notes)]))  # noqa: E731
+    print(f"  A median pitch {centre(a):.0f} (A an octave up: {centre(high):.0f}), B median pitch {centre(b):.0f}")
+    old = _old_module(old_rev, "interpolate")
+    runs = [("new", morph)] + ([(f"old ({old_rev})", old.morph)] if old is not None else [])
+    for (label, fn), (name, source), seed in itertools.product(runs, (("A", a), ("A+12", high)), range(5)):
+        score = fn(source, b, 4, np.random.default_rng(seed))
+        line = monophonic(score.melody().notes)
+        span = 2 * score.bar_ticks
+        leaps = [abs(y.pitch - x.pitch) for x, y in itertools.pairwise(line)]
+        joins = [abs(y.pitch - x.pitch) for x, y in itertools.pairwise(line) if x.start // span != y.start // span]
+        first = float(np.median([n.pitch for n in line if n.start < span]))
+        print(f"  {label} {name}→B seed {seed}: first-step median {first:.0f}, largest leap {max(leaps)}, "
+              f"joins {joins}, leaps >= 10: {sum(x >= 10 for x in leaps)}, "
+              f"distinct velocities {len({n.vel for n in line})}")
+
+
 def _timed(fn: Callable[[], object], runs: int) -> list[float]:
     fn()  # warm-up: imports, font and synth caches
     out = []
@@ -180,6 +214,7 @@ def main() -> None:
     args = parser.parse_args()
     beats(args.seeds, args.old)
     feels()
+    interpolation(args.old)
     timing(args.runs)
 
 
