@@ -85,16 +85,24 @@ class Tab:
     _out: list[str] = field(default_factory=list)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _closing: bool = False
+    #: Where in the outbox the pending thread list sits: a newer list replaces it rather than queueing.
+    _list_at: int | None = None
 
-    def send(self, event: dict[str, Any] | str) -> None:
+    def send(self, event: dict[str, Any] | str, *, replaces_list: bool = False) -> None:
         """Queue an event (a dict, or JSON already encoded once for a whole thread)."""
         if self._closing:
+            return
+        if replaces_list and self._list_at is not None:
+            self._out[self._list_at] = event if isinstance(event, str) else encode(event)
             return
         if len(self._out) >= SEND_QUEUE:  # this far behind, the tab reloads its history when it reconnects
             log.warning("studio tab too slow; closing it", extra={"member": self.member_id})
             self._out.clear()
+            self._list_at = None
             self.close()
             return
+        if replaces_list:
+            self._list_at = len(self._out)
         self._out.append(event if isinstance(event, str) else encode(event))
         self._wake.set()
 
@@ -107,7 +115,7 @@ class Tab:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            texts, self._out = self._out, []
+            texts, self._out, self._list_at = self._out, [], None
             if texts and not self.ws.closed:
                 frame = texts[0] if len(texts) == 1 else '{"type":"batch","events":[' + ",".join(texts) + "]}"
                 try:
@@ -298,7 +306,7 @@ class Hub:
     def broadcast_threads(self) -> None:
         text = encode({"type": "threads", "threads": self.thread_list()})
         for tab in list(self.tabs):
-            tab.send(text)
+            tab.send(text, replaces_list=True)  # a burst of new threads costs each tab one list, not one each
 
     # -- the log ------------------------------------------------------------------------------
 

@@ -62,6 +62,8 @@ async def socket_handler(request: web.Request) -> web.StreamResponse:
                 task = asyncio.create_task(_one(studio, tab, frame.data, slots), name="studio-frame")
                 running.add(task)
                 task.add_done_callback(running.discard)
+            elif frame.type is WSMsgType.BINARY:
+                tab.send({"type": "error", "text": "the studio takes text frames of JSON, not binary ones"})
             elif frame.type is WSMsgType.ERROR:
                 break
     finally:
