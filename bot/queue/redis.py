@@ -38,6 +38,8 @@ BUSY = "Jamroom is busy right now; try again in a moment"
 #: Share of the enqueue call's time budget after which Redis must refuse to queue it (the rest covers
 #: the reply's way back), so a member told "busy" never gets that job later.
 DEADLINE_SHARE = 0.6
+#: Longest an ack waits for the same process's next take to carry it to Redis (seconds).
+ACK_LINGER = 0.02
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
 _SCRIPTS = {name.lower(): src for name, src in vars(lua).items() if name.isupper() and name != "PRELUDE"}
 
@@ -73,6 +75,10 @@ class RedisQueue(JobQueue):
         #: Jobs this process took and has not finished: id -> (worker name, the task that took it).
         self._held: dict[str, tuple[str, asyncio.Task[Any] | None]] = {}
         self._keeper: asyncio.Task[None] | None = None
+        #: Acked jobs not yet told to Redis: the next take carries them (one round trip for both),
+        #: or a flush ``ACK_LINGER`` seconds later if no take comes.
+        self._acks: list[str] = []
+        self._ack_flush: asyncio.Task[None] | None = None
         #: Redis clock minus ours (seconds), for enqueue deadlines; measured on first use.
         self._clock_offset: float | None = None
         self._offset_at = 0.0
@@ -99,7 +105,15 @@ class RedisQueue(JobQueue):
         return await self._scripts[script](args=[self.prefix, *args])
 
     async def _asking(self, script: str, *args: Any) -> Any:
-        """A call whose caller is waiting on a person: fail fast with a one-line "busy"."""
+        """A call whose caller is waiting on a person: fail fast with a one-line "busy".  This
+        process's pending acks land first, so what it reads includes what it finished."""
+        if self._acks and script != "enqueue":
+            acks, self._acks = self._acks, []
+            try:
+                async with asyncio.timeout(self.op_timeout):
+                    await self._run("ack", *acks)
+            except (RedisError, OSError, TimeoutError):
+                self._acks[:0] = acks  # still owed; the call below reports the outage
         try:
             async with asyncio.timeout(self.op_timeout * 2.5):
                 return await self._run(script, *args)
@@ -164,9 +178,11 @@ class RedisQueue(JobQueue):
         self._start_keeper()
         delay, outage = 0.05, False
         while True:
+            acks, self._acks = self._acks, []
             try:
                 got = await self._run("take", who, self.fairness.member_in_flight, self.max_attempts,
-                                      _ms(self.claim_idle))
+                                      _ms(self.claim_idle), *acks)
+                acks = []
                 if outage:
                     log.info("redis is back", extra={"worker": who})
                     outage, delay = False, 0.05
@@ -178,6 +194,7 @@ class RedisQueue(JobQueue):
                 wait = self.poll if got < 0 else min(self.poll, max(got / 1000 + 0.002, 0.01))
                 await self._block.blpop([self.key("wake")], timeout=round(wait, 3))
             except (RedisError, OSError) as exc:
+                self._acks[:0] = acks  # not known to have landed: carried again (finishing twice is a no-op)
                 if not outage:
                     log.warning("redis unavailable; consumer retrying", extra={"worker": who, "error": str(exc)})
                     outage = True
@@ -185,8 +202,22 @@ class RedisQueue(JobQueue):
                 delay = min(delay * 2, 5.0)
 
     async def ack(self, job: Job) -> None:
+        """Finished: told to Redis by this process's next take, or within ``ACK_LINGER`` seconds.
+        (A SIGKILL in between lets the lease lapse and the job run again; the delivery log keeps the
+        post single, as for any crash after posting.)"""
         self._held.pop(job.id, None)
-        await self._reliably("ack", job.id)
+        self._acks.append(job.id)
+        if self._ack_flush is None or self._ack_flush.done():
+            self._ack_flush = asyncio.create_task(self._flush_acks_later(), name="jamroom-redis-acks")
+
+    async def _flush_acks_later(self) -> None:
+        await asyncio.sleep(ACK_LINGER)
+        await self._flush_acks()
+
+    async def _flush_acks(self) -> None:
+        while self._acks:
+            acks, self._acks = self._acks, []
+            await self._reliably("ack", *acks)
 
     async def fail(self, job: Job, error: str, *, retry: bool, delay: float = 0.0) -> bool:
         self._held.pop(job.id, None)
@@ -205,6 +236,7 @@ class RedisQueue(JobQueue):
 
     async def job(self, job_id: str) -> Job | None:
         with contextlib.suppress(RedisError, OSError, ValueError, KeyError):
+            await self._flush_acks()
             body = await self._redis.hget(self.key("jobs"), job_id)
             if body:
                 return Job.from_dict(json.loads(body))
@@ -235,6 +267,11 @@ class RedisQueue(JobQueue):
         }
 
     async def close(self) -> None:
+        if self._ack_flush is not None:
+            self._ack_flush.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ack_flush
+        await self._flush_acks()
         if self._keeper is not None:
             self._keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):

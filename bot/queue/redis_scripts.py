@@ -54,6 +54,26 @@ local function bury(id, member, err, reason, now)
   redis.call('HINCRBY', P .. ':counts', 'failed', 1)
   forget(id)
 end
+-- A finished job: release its slot (or take it out of the queue) and forget it; 1 if it was live.
+local function finish(id)
+  local member = redis.call('HGET', P .. ':owner', id)
+  if not member then return 0 end
+  local state = redis.call('HGET', P .. ':state', id)
+  if redis.call('ZREM', P .. ':running', id) == 1 then
+    local worker = redis.call('HGET', P .. ':lease', id)
+    if worker then redis.call('HINCRBY', P .. ':wdone', worker, 1) end
+    release(member)
+  elseif state == 'waiting' then
+    local q = P .. ':q:' .. member
+    redis.call('LREM', q, 1, id)
+    if redis.call('LLEN', q) == 0 then redis.call('LREM', P .. ':rotation', 1, member) end
+  elseif state == 'delayed' then
+    redis.call('ZREM', P .. ':delayed', id)
+  end
+  redis.call('HINCRBY', P .. ':counts', 'done', 1)
+  forget(id)
+  return 1
+end
 local function waiting_total()
   local total = 0
   for _, m in ipairs(redis.call('LRANGE', P .. ':rotation', 0, -1)) do
@@ -130,10 +150,15 @@ wake()
 return {1, '', place(member, id, redis.call('LLEN', P .. ':q:' .. member) - 1)}
 """
 
-#: Reclaim expired leases and promote due retries, then pick the next job fairly.
-#: ARGV: P, worker, member_in_flight, max_attempts, lease ms -> {id, json, attempts} | ms to sleep (-1: no hint)
+#: Finish the jobs this process acked since its last call (one round trip for ack + take), reclaim
+#: expired leases and promote due retries, then pick the next job fairly.
+#: ARGV: P, worker, member_in_flight, max_attempts, lease ms, acked ids...
+#: -> {id, json, attempts} | ms to sleep (-1: no hint)
+#: Finding nothing clears the wake list: tokens left by jobs others took would only wake this
+#: consumer for nothing; every later enqueue or freed slot pushes a fresh one.
 TAKE = PRELUDE + r"""
 local worker, limit, max_attempts, lease = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+for i = 6, #ARGV do finish(ARGV[i]) end
 local now = now_ms()
 redis.call('HSET', P .. ':workers', worker, now)
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. ':running', '-inf', now, 'LIMIT', 0, 100)) do
@@ -175,6 +200,7 @@ for _ = 1, redis.call('LLEN', rot) do
     end
   end
 end
+redis.call('DEL', P .. ':wake')
 local wait = -1
 local r = redis.call('ZRANGE', P .. ':running', 0, 0, 'WITHSCORES')
 if r[2] then wait = tonumber(r[2]) - now end
@@ -199,26 +225,11 @@ end
 return kept
 """
 
-#: ARGV: P, id -> 1 when the job was live (now done), 0 when it had already finished
+#: ARGV: P, ids... -> how many were live (now done); ids already finished count 0
 ACK = PRELUDE + r"""
-local id = ARGV[2]
-local member = redis.call('HGET', P .. ':owner', id)
-if not member then return 0 end
-local state = redis.call('HGET', P .. ':state', id)
-if redis.call('ZREM', P .. ':running', id) == 1 then
-  local worker = redis.call('HGET', P .. ':lease', id)
-  if worker then redis.call('HINCRBY', P .. ':wdone', worker, 1) end
-  release(member)
-elseif state == 'waiting' then
-  local q = P .. ':q:' .. member
-  redis.call('LREM', q, 1, id)
-  if redis.call('LLEN', q) == 0 then redis.call('LREM', P .. ':rotation', 1, member) end
-elseif state == 'delayed' then
-  redis.call('ZREM', P .. ':delayed', id)
-end
-redis.call('HINCRBY', P .. ':counts', 'done', 1)
-forget(id)
-return 1
+local done = 0
+for i = 2, #ARGV do done = done + finish(ARGV[i]) end
+return done
 """
 
 #: ARGV: P, id, error, retry (0/1), max_attempts, backoff ms, backoff cap ms, requested delay ms
