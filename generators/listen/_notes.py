@@ -47,6 +47,13 @@ LINE = Thresholds(onset=0.5, frame=0.25, min_frames=6, gap_frames=1)
 CHORDS = Thresholds(onset=0.45, frame=0.3, min_frames=5, gap_frames=3)
 
 
+def _seconds(post: Posteriors, frame: int) -> float:
+    """Time of frame index ``frame`` (one past the last frame counts one hop on)."""
+    if frame < len(post.times):
+        return float(post.times[frame])
+    return float(post.times[-1]) + (frame - len(post.times) + 1) / FPS if len(post.times) else frame / FPS
+
+
 def _velocity(strength: float) -> int:
     return int(np.clip(round(40 + 80 * strength), 30, 120))
 
@@ -58,14 +65,13 @@ def _onset_peaks(onset: np.ndarray, threshold: float) -> np.ndarray:
     return (onset >= threshold) & (onset >= before) & (onset > after)
 
 
-def loudness_db(audio: np.ndarray, n_frames: int) -> np.ndarray:
-    """RMS level in dB per network frame (512-sample window centred on each frame)."""
-    padded = np.concatenate([np.zeros(HOP, np.float32), audio.astype(np.float32), np.zeros(2 * HOP, np.float32)])
-    power = np.convolve(padded.astype(np.float64) ** 2, np.ones(2 * HOP) / (2 * HOP), mode="valid")
-    level = 10 * np.log10(power[::HOP] + 1e-10)
-    out = np.full(n_frames, -100.0)
-    out[:min(n_frames, len(level))] = level[:n_frames]
-    return out
+def loudness_db(audio: np.ndarray, times: np.ndarray, sample_rate: int = 22050) -> np.ndarray:
+    """RMS level in dB at each frame time (a 512-sample window centred on it)."""
+    power = np.convolve(audio.astype(np.float64) ** 2, np.ones(2 * HOP) / (2 * HOP), mode="same")
+    at = np.clip(np.round(times * sample_rate).astype(int), 0, max(len(power) - 1, 0))
+    if not len(power):
+        return np.full(len(times), -100.0)
+    return 10 * np.log10(power[at] + 1e-10)
 
 
 def _restarts(onset: np.ndarray, level: np.ndarray, th: Thresholds) -> np.ndarray:
@@ -112,13 +118,33 @@ def line_notes(post: Posteriors, level: np.ndarray, th: Thresholds = LINE) -> li
         else:
             merged.append([start, end, k])
         i += 1
+    _pull_back_starts(merged, onset)
     notes = []
     for start, end, k in merged:
         if end - start < th.min_frames:
             continue
         strength = float(frame[start:end, k].mean())
-        notes.append(Heard(start / FPS, end / FPS, k + LOWEST_PITCH, _velocity(strength)))
+        notes.append(Heard(_seconds(post, start), _seconds(post, end), k + LOWEST_PITCH, _velocity(strength)))
     return notes
+
+
+def _pull_back_starts(runs: list[list[int]], onset: np.ndarray, reach: int = 10, floor: float = 0.3) -> None:
+    """Move each note's start back to its own onset peak when the strongest key switched late.
+
+    A slow attack (a choir, a soft voice) lets the previous note's release stay the strongest key for a
+    while after the new note began; the onset posterior of the new key marks where it really began.
+    """
+    for prev, cur in itertools.pairwise(runs):
+        if cur[0] != prev[1]:
+            continue
+        lo = max(prev[0] + 1, cur[0] - reach)
+        if lo >= cur[0]:
+            continue
+        window = onset[lo:cur[0] + 1, cur[2]]
+        best = lo + int(np.argmax(window))
+        if window.max() >= floor and best < cur[0]:
+            cur[0] = best
+            prev[1] = best
 
 
 def chord_notes(post: Posteriors, th: Thresholds = CHORDS) -> list[Heard]:
@@ -126,6 +152,9 @@ def chord_notes(post: Posteriors, th: Thresholds = CHORDS) -> list[Heard]:
     frame, onset = post.frame, post.onset
     n_frames = len(frame)
     peaks = _onset_peaks(onset, th.onset)
+    # a key already ringing re-starts only on a strong onset (a ringing piano note re-peaks weakly)
+    ringing = np.vstack([np.zeros((3, frame.shape[1]), bool), (frame[:-3] >= th.frame)])[:len(frame)]
+    peaks &= ~ringing | (onset >= th.reonset)
     notes: list[Heard] = []
     for k in range(frame.shape[1]):
         starts = np.flatnonzero(peaks[:, k])
@@ -144,21 +173,40 @@ def chord_notes(post: Posteriors, th: Thresholds = CHORDS) -> list[Heard]:
             if end - s < th.min_frames:
                 continue
             strength = float(max(frame[s:end, k].mean(), onset[s, k]))
-            notes.append(Heard(s / FPS, end / FPS, k + LOWEST_PITCH, _velocity(strength)))
+            notes.append(Heard(_seconds(post, s), _seconds(post, end), k + LOWEST_PITCH, _velocity(strength)))
     notes.sort(key=lambda n: (n.start, n.pitch))
-    return notes
+    return _drop_overtones(notes)
 
 
-def polyphony(post: Posteriors, threshold: float = 0.4) -> float:
-    """Share of sounding frames where two or more keys (not octaves of each other) sound together."""
-    active = post.frame >= threshold
-    counts = active.sum(axis=1)
-    sounding = counts >= 1
-    if not sounding.any():
+def _drop_overtones(notes: list[Heard], window: float = 0.035) -> list[Heard]:
+    """Drop a quieter note an octave, twelfth or two octaves above a note that starts with it (an overtone)."""
+    kept = []
+    for n in notes:
+        ghost = any(abs(m.start - n.start) <= window and n.pitch - m.pitch in (12, 19, 24) and m.velocity >= n.velocity
+                    for m in notes)
+        if not ghost:
+            kept.append(n)
+    return kept
+
+
+#: Semitones above the lowest onset where ghost onsets sit: its overtones 1–8, and those of the
+#: semitone below it (a scoop starts there).
+HARMONICS = frozenset(h + below for h in (0, 12, 19, 24, 28, 31, 34, 36) for below in (0, 1))
+
+
+def polyphony(post: Posteriors, threshold: float = 0.5) -> float:
+    """Share of note onsets struck together with another note (not an octave of it): chords, not a line.
+
+    Onsets, not sounding frames: a piano line rings under its next note, but never starts two at once;
+    an onset at an overtone of the lowest one struck with it does not count.
+    """
+    peaks = _onset_peaks(post.onset, threshold)
+    events = list(zip(*np.nonzero(peaks), strict=True))
+    if not events:
         return 0.0
-    several = 0
-    for t in np.flatnonzero(counts >= 2):
-        keys = np.flatnonzero(active[t])
-        if any((b - a) % 12 for a, b in itertools.pairwise(keys)):
-            several += 1
-    return several / int(sounding.sum())
+    together = 0
+    for t, k in events:
+        near = np.flatnonzero(peaks[max(t - 2, 0):t + 3].any(axis=0))
+        if int(k) - int(near.min()) not in HARMONICS:
+            together += 1
+    return together / len(events)

@@ -22,7 +22,7 @@ QUANTIZE = tuple(_timing.QUANTIZE_GRIDS)
 SILENT_PEAK = 10 ** (-50 / 20)  # below −50 dBFS everywhere: silence
 NOISE_FLATNESS = 0.3
 #: Above this share of frames with two or more notes (not octaves), ``kind:auto`` reads chords.
-CHORD_SHARE = 0.12
+CHORD_SHARE = 0.25
 
 MODEL: ModelCredit = {
     "name": "basic-pitch (Spotify, ICASSP 2022)",
@@ -95,6 +95,19 @@ def _option(spec: Mapping[str, Any], name: str, allowed: Sequence[str], default:
     return value
 
 
+def read_notes(samples: np.ndarray, kind: str) -> tuple[list[_notes.Heard], bool]:
+    """Notes in seconds from mono 22,050 Hz samples, and whether they were read as chords.
+
+    ``voice`` is always one line; ``instrument`` and ``auto`` read chords when the network hears
+    several notes at once in more than CHORD_SHARE of the sounding frames.
+    """
+    post = _model.run(samples)
+    chords = kind != "voice" and _notes.polyphony(post) > CHORD_SHARE
+    if chords:
+        return _notes.chord_notes(post), True
+    return _notes.line_notes(post, _notes.loudness_db(samples, post.times)), False
+
+
 def hear(data: bytes, spec: Mapping[str, Any]) -> Hearing:
     """Transcribe a recording under the spec's options (quantize, kind, tempo, meter)."""
     quantize = _option(spec, "quantize", QUANTIZE, "1/16")
@@ -116,14 +129,7 @@ def hear(data: bytes, spec: Mapping[str, Any]) -> Hearing:
     samples = samples * (0.5 / peak)  # quiet phone recordings read like loud ones
     if _flatness(samples) > NOISE_FLATNESS:
         raise GeneratorError("that recording sounds like noise: I could hear no notes in it")
-    post = _model.run(samples)
-    chords = kind == "instrument" and _notes.polyphony(post) > CHORD_SHARE
-    if kind == "auto":
-        chords = _notes.polyphony(post) > CHORD_SHARE
-    if chords:
-        heard = _notes.chord_notes(post)
-    else:
-        heard = _notes.line_notes(post, _notes.loudness_db(samples, len(post.frame)))
+    heard, chords = read_notes(samples, kind)
     if not heard:
         raise GeneratorError("I could hear no notes in that recording; hum or play a little louder and closer")
     timing = _timing.estimate_timing(heard, int(tempo) if tempo else None, meter)
