@@ -176,6 +176,8 @@ async def test_a_lone_surrogate_or_deep_nesting_costs_one_line_and_the_socket_st
         assert "surrogate" in error["text"] and error["event"] == "abcdefgh1"
         await ann.ws.send_str("[" * 20_000)
         assert "nested too deeply" in (await ann.next(lambda e: e["type"] == "error"))["text"]
+        await ann.ws.send_bytes(b"\x00\xff")
+        assert "text frames" in (await ann.next(lambda e: e["type"] == "error"))["text"]
         made = await ann.command(await ann.send("/echo still here"))
         await ann.message("result", job_id=made["job_id"])
         again = await browser.tab()
@@ -210,6 +212,24 @@ async def test_refusals_are_not_stored(served):
         assert hub.book.total == before and not hub.book.get(welcome["thread"])
     finally:
         await browser.close()
+
+
+async def test_a_burst_of_thread_lists_is_one_list_per_tab():
+    from test_studio_parts import _SlowSocket
+
+    from adapters.studio.hub import Tab
+
+    tab = Tab(_SlowSocket(), moderator=False)
+    tab.send({"type": "error", "text": "first"})
+    for n in range(1000):
+        tab.send({"type": "threads", "threads": [{"id": f"jam-{n}"}]}, replaces_list=True)
+    tab.send({"type": "error", "text": "last"})
+    tab.close()
+    await tab.pump()
+    [frame] = tab.ws.frames
+    events = json.loads(frame)["events"]
+    assert [e["type"] for e in events] == ["error", "threads", "error"]
+    assert events[1]["threads"] == [{"id": "jam-999"}]
 
 
 def test_logs_are_bounded_in_bytes():
