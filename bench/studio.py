@@ -119,7 +119,8 @@ class Client:
 async def run(base: str, clients: int, rounds: int, command: str, results_timeout: float, *, warmup: int = 1,
               spread: bool = False) -> None:
     ws_url = base.replace("http", "ws", 1) + "/studio/ws"
-    async with aiohttp.ClientSession() as session:
+    # No cookie jar: each tab is its own browser, so its own member (the studio gives each a member cookie).
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
         tabs: list[Client] = []
         thread = f"bench-{uuid.uuid4().hex[:6]}"
         for i in range(clients):
