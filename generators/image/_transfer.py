@@ -135,11 +135,31 @@ def painting_vector(rgb: np.ndarray, index: int) -> StyleVector:
     return style_vector(swatch(rgb, weights))
 
 
+KEEP_CHROMA = 0.75  # share of the original's colour (YCbCr chroma) a painterly finish keeps
+
+
+def keep_colours(painted: np.ndarray, original: np.ndarray, keep: float = KEEP_CHROMA) -> np.ndarray:
+    """The painted picture's brushwork in the original's light and colours (a red fox at night stays so).
+
+    Luminance: the painted one, shifted and scaled to the original's mean and spread.  Chroma: mostly
+    the original's.
+    """
+    ycc_painted = np.asarray(Image.fromarray(painted).convert("YCbCr"), dtype=F32)
+    ycc_original = np.asarray(Image.fromarray(original).convert("YCbCr"), dtype=F32)
+    mixed = ycc_painted.copy()
+    y_p, y_o = ycc_painted[..., 0], ycc_original[..., 0]
+    mixed[..., 0] = np.clip((y_p - y_p.mean()) * (y_o.std() / max(float(y_p.std()), 1.0)) + y_o.mean(), 0, 255)
+    mixed[..., 1:] = keep * ycc_original[..., 1:] + (1 - keep) * ycc_painted[..., 1:]
+    return np.asarray(Image.fromarray((mixed + 0.5).astype(np.uint8), "YCbCr").convert("RGB"))
+
+
 def painterly(image: Image.Image | np.ndarray, strength: float, seed: int) -> Image.Image | np.ndarray:
     """The "painterly" finish for /sketch: the picture repainted in a brushy painting style.
 
     The style is one of ``_transfer_styles.PAINTERLY``, chosen by ``seed``; ``strength`` (0–1) moves
-    the picture's own style vector toward it.  Returns the same type it was given, same size.
+    the picture's own style vector toward it.  The brushwork and light come from the network, the hues
+    mostly from the sketch (its colour words belong to its subjects), see :func:`keep_colours`.
+    Returns the same type it was given, same size.
     Callers name the models with ``with_models(spec, PAINTERLY_CREDITS)`` and ``facts["models"]``.
     """
     from generators.image._dice import Dice
@@ -149,7 +169,7 @@ def painterly(image: Image.Image | np.ndarray, strength: float, seed: int) -> Im
     rgb = np.asarray(image.convert("RGB") if given_image else image, dtype=np.uint8)
     painting = BY_NAME[Dice(seed).child("painterly").choice(PAINTERLY)]
     vector = mix(style_vector(rgb), painting_vector(rgb, painting.index), strength)
-    out = paint(rgb, vector)
+    out = keep_colours(paint(rgb, vector), rgb)
     return Image.fromarray(out, "RGB") if given_image else out
 
 
