@@ -67,8 +67,10 @@ def credit() -> ModelCredit:
 class PitchPredictor:
     """P(next pitch) for one melody: corpus model × this melody's own short-term model."""
 
-    def __init__(self, model: Model, tonic: int, mode: str, *, short_term: bool = True, bias: float = 1.0) -> None:
+    def __init__(self, model: Model, tonic: int, mode: str, *, short_term: bool = True, bias: float = 1.0,
+                 stm_weight: float | None = None) -> None:
         self.model = model
+        self.stm_weight = stm_weight
         self.tonic = tonic % 12
         self.mode_tag = vp.MODE_IDS.get(mode, 0)
         self.bias = bias
@@ -82,7 +84,11 @@ class PitchPredictor:
         long_term = blend(self.model.tables[name], history, tag)
         if self.stm is None:
             return long_term
-        return combine([long_term, blend(self.stm[name], history, tag)], self.bias)
+        short_term = blend(self.stm[name], history, tag)
+        if self.stm_weight is not None:  # generation: a fixed share, so a few repeats cannot snowball
+            mixed = np.exp((1 - self.stm_weight) * np.log(long_term) + self.stm_weight * np.log(short_term))
+            return mixed / mixed.sum()
+        return combine([long_term, short_term], self.bias)
 
     def distribution(self, candidates: np.ndarray, strength: int = 1) -> np.ndarray:
         """Probabilities over ``candidates`` (MIDI pitches) for the next note."""

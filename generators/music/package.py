@@ -15,9 +15,17 @@ from generators.audio.sequence import SAMPLE_RATE, NoteEvent, Track
 from generators.audio.sequence import Sequence as Tracks
 from generators.base import KIND_MUSIC, InputFile, Output, Result
 from generators.music import pianoroll
+from generators.music.describe import alt_text
 from generators.music.midi_write import score_facts, write_midi
 from generators.music.score import Score
-from generators.provenance import ALGORITHMIC, COMPOSITE_SYNTHETIC, png_provenance, provenance_lines
+from generators.provenance import (
+    ALGORITHMIC,
+    ModelCredit,
+    png_provenance,
+    provenance_lines,
+    source_type_for,
+    with_models,
+)
 
 PAN = {"melody": 0.15, "counter-melody": 0.4, "chords": -0.3, "arpeggio": -0.45, "pad": 0.0, "bass": 0.0}
 GAIN = {"melody": 1.0, "counter-melody": 0.6, "chords": 0.5, "arpeggio": 0.45, "pad": 0.4, "bass": 0.85,
@@ -52,12 +60,26 @@ def render_preview(score: Score, spec: Mapping[str, Any], tags: Mapping[str, str
     return ogg_vorbis(master(audio, SAMPLE_RATE), tags, SAMPLE_RATE), backend
 
 
+def credited(spec: Mapping[str, Any], score: Score) -> tuple[Mapping[str, Any], list[ModelCredit]]:
+    """``spec`` with every model that wrote the score (and any already credited) in its provenance."""
+    block = spec.get("_provenance") or {}
+    models: list[ModelCredit] = [ModelCredit(**m) for m in block.get("models") or []]  # type: ignore[typeddict-item]
+    for m in score.models:
+        if all(m["name"] != n["name"] for n in models):
+            models.append(ModelCredit(**m))  # type: ignore[typeddict-item]
+    return (with_models(spec, models) if models else spec), models
+
+
 def package(score: Score, spec: Mapping[str, Any], *, generator: str, version: str, seed: int, stem: str,
-            summary: str, has_upload: bool = False, inputs: Sequence[InputFile] = ()) -> Result:
+            summary: str, has_upload: bool = False, inputs: Sequence[InputFile] = (), alt: str = "") -> Result:
+    spec, models = credited(spec, score)
     title = title_of(spec, f"Jamroom {stem}", inputs)
     lines = provenance_lines(spec, generator, version, seed)
     block = spec.get("_provenance") or {}
-    source_type = COMPOSITE_SYNTHETIC if has_upload else str(block.get("source_type") or ALGORITHMIC)
+    if has_upload:
+        source_type = source_type_for(True, trained=bool(models))
+    else:
+        source_type = str(block.get("source_type") or ALGORITHMIC)
     machine = {"generator": generator, "version": version, "seed": seed, "title": title,
                "credits": list(block.get("credits") or []), "source_type": source_type,
                "disclosure": str(block.get("disclosure") or lines[1])}
@@ -79,7 +101,10 @@ def package(score: Score, spec: Mapping[str, Any], *, generator: str, version: s
                          extra={"key": score.key.name, "tempo": score.tempo, "meter": score.meter, "bars": score.bars})
     roles = score.roles()
     facts = {"key": score.key.name, "tempo": score.tempo, "meter": score.meter, "bars": score.bars,
-             "parts": roles, "genre": score.genre, "synth": backend}
+             "parts": roles, "genre": score.genre, "synth": backend,
+             "alt": alt or alt_text(score, str(spec.get("prompt") or ""))}
+    if models:
+        facts["models"] = models
     line = f"{summary} · {score.key.name} · {score.tempo} bpm · {score.meter} · {score.bars} bars · {', '.join(roles)}"
     return Result(
         KIND_MUSIC,

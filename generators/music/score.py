@@ -60,6 +60,8 @@ class Score:
     parts: list[Part] = field(default_factory=list)
     genre: str = ""
     swing: float = 0.0
+    #: Learned models that wrote any of it (``ModelCredit`` dicts), so the files can credit them.
+    models: tuple[dict, ...] = ()
 
     @property
     def beats_per_bar(self) -> tuple[int, int]:

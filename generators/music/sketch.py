@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from generators.base import GeneratorError
-from generators.music import accompany, drums
-from generators.music.melody_line import compose_melody, to_notes
+from generators.music import accompany, chord_vocab, comping, drums, learned, phrases
 from generators.music.mood import GENRE_TRAITS, Mood, canonical_genre, read_mood
+from generators.music.phrases import LineSettings
 from generators.music.score import METERS, PPQ, Note, Part, Score
 from generators.music.theory import INSTRUMENT_ALIASES, INSTRUMENTS, Instrument, Key, fit_range, note_name, parse_key
 
@@ -116,20 +116,54 @@ def keep_in_range(notes: list[Note], inst: Instrument) -> list[Note]:
     return out
 
 
-def compose(spec: Mapping[str, Any], seed: int) -> Score:
+@dataclass(frozen=True)
+class SketchInfo:
+    """What the learned model decided, for the result text and the description."""
+
+    form: tuple[str, ...]
+    chords: tuple[str, ...]  # one name per chord change, e.g. "Dm", "A7"
+    romans: tuple[str, ...]
+
+
+#: Chord instruments to switch to when the lead would otherwise share its program with the chords.
+_OTHER_CHORD_PROGRAMS = (0, 4, 24, 48, 89)
+
+
+def melody_settings(p: Plan) -> LineSettings:
+    """The lead's range: centred an octave above middle C, moved by register words, inside the instrument."""
+    inst = p.instrument
+    centre = 72 + 12 * p.mood.register
+    centre = max(inst.low + 7, min(inst.high - 7, centre))
+    low, high = max(inst.low, centre - 12), min(inst.high, centre + 12)
+    return LineSettings(low, high, float(centre), density=p.mood.density, legato=p.mood.legato, energy=p.mood.energy)
+
+
+def compose_sketch(spec: Mapping[str, Any], seed: int) -> tuple[Score, SketchInfo]:
     rng = np.random.default_rng(seed)
     p = plan(spec, rng)
-    harmony = accompany.plan_harmony(p.key, p.bars, p.genre, rng)
-    line = compose_melody(p.key, p.meter, p.bars, harmony, density=p.mood.density, rng=rng)
-    melody = to_notes(line, p.key, octave_c=melody_octave(p), legato=p.mood.legato, energy=p.mood.energy, rng=rng)
-    melody = keep_in_range(apply_swing(melody, p.swing), p.instrument)
+    model = learned.load()
+    two = 0.15 if p.genre in ("ambient", "house", "hip-hop") else 0.35
+    made = phrases.compose(model, p.key, p.meter, p.bars, melody_settings(p), rng, two_per_bar=two)
+    melody = apply_swing(made.notes, p.swing)
     parts = [Part("melody", p.instrument.program, melody, 0, p.instrument.name)]
-    chords = accompany.chords_part(p.key, harmony, p.meter, p.bars, p.genre, p.mood.energy, rng)
+    chord_program = accompany.CHORD_PROGRAM.get(p.genre, 0)
+    if chord_program == p.instrument.program:
+        chord_program = next(c for c in _OTHER_CHORD_PROGRAMS if c != p.instrument.program)
+    chords = comping.chords_part(made.slots, p.key, p.meter, p.bars, p.genre, p.mood.energy, rng, chord_program)
     chords.notes = apply_swing(chords.notes, p.swing)
-    parts.append(chords)
-    bass = accompany.bass_part(p.key, harmony, p.meter, p.bars, p.genre, p.mood.energy, rng)
+    parts.append(comping.keep_under(chords, melody))
+    bass = comping.bass_part(made.slots, p.key, p.meter, p.bars, p.genre, p.mood.energy, rng)
     bass.notes = apply_swing(bass.notes, p.swing)
     parts.append(bass)
     if p.drums:
         parts.append(drums.drums_part(p.genre, p.meter, p.bars, rng, energy=p.mood.energy))
-    return Score(p.key, p.tempo, p.meter, p.bars, parts, genre=p.genre, swing=p.swing)
+    changes = [s for i, s in enumerate(made.slots) if i == 0 or s.chord != made.slots[i - 1].chord]
+    mode = "minor" if p.key.minorish else "major"
+    info = SketchInfo(tuple(made.form), tuple(comping.chord_name(s, p.key) for s in changes),
+                      tuple(chord_vocab.roman(s.chord, mode) for s in changes))
+    score = Score(p.key, p.tempo, p.meter, p.bars, parts, genre=p.genre, swing=p.swing, models=(dict(model.credit),))
+    return score, info
+
+
+def compose(spec: Mapping[str, Any], seed: int) -> Score:
+    return compose_sketch(spec, seed)[0]

@@ -55,7 +55,7 @@ def test_midi_meta_events_carry_provenance(result):
     assert "music.melody" in first.text and "AI-generated" in first.text
     texts = [m.text for m in mid.tracks[0] if m.type == "text"]
     joined = "\n".join(texts)
-    assert "Made with Jamroom music.melody v1, seed 42" in joined
+    assert "Made with Jamroom music.melody v2, seed 42" in joined
     for credit in CREDITS:
         assert credit in joined
     assert "key: D minor" in texts and any(t.startswith("tempo:") for t in texts)
