@@ -265,7 +265,7 @@ async def test_oversize_upload_is_refused_clearly(studio):
 
 
 async def test_upload_goes_with_the_next_command_that_takes_a_file(studio):
-    _, client, open_tab, _ = studio
+    _, _, open_tab, _ = studio
     ann, _ = await open_tab("Ann")
     form = FormData()
     form.add_field("file", b"not really midi", filename="riff.mid", content_type="application/octet-stream")

@@ -12,8 +12,8 @@ from support import make_jam, settings_for
 
 from adapters.studio import mount, mount_outbound
 from adapters.studio.access import Access, is_loopback
-from adapters.studio.links import base_url, file_url, permalink
 from adapters.studio.identity import member_id_for, new_secret, valid
+from adapters.studio.links import base_url, file_url, permalink
 from adapters.studio.members import BadInput, clean_event, clean_name, clean_thread, origin_for
 from adapters.studio.messages import show_as
 from adapters.studio.relay import RelayOutbound, delivery_from_dict, delivery_to_dict, listen
@@ -225,3 +225,19 @@ def test_same_origin_accepts_the_public_url_behind_a_proxy():
     assert not plain.same_origin(request("https://jam.example.org")) and not plain.same_origin(request("null"))
     assert proxied.same_origin(request("https://jam.example.org"))
     assert not proxied.same_origin(request("https://evil.example"))
+
+
+def test_host_allow_list_without_a_token():
+    from aiohttp.test_utils import make_mocked_request
+
+    def request(host: str, origin: str | None = None) -> object:
+        return make_mocked_request("GET", "/", headers={"Host": host, **({"Origin": origin} if origin else {})})
+
+    plain = Access.from_settings("127.0.0.1", None, "https://jam.example.org")
+    for host in ("127.0.0.1:8080", "localhost:8080", "LOCALHOST", "[::1]:8080", "127.9.9.9", "jam.example.org"):
+        assert plain.allows(request(host)), host
+    for host in ("evil.example:8080", "127.0.0.1.evil.example", "0.0.0.0:8080", "localhost.evil:8080", ""):
+        assert not plain.allows(request(host)), host
+    assert not plain.same_origin(request("localhost:8080", "http://localhost:3000"))
+    tokened = Access.from_settings("0.0.0.0", "t")
+    assert tokened.host_ok(request("192.168.1.20:8080")) and not tokened.allows(request("192.168.1.20:8080"))
