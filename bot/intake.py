@@ -97,6 +97,36 @@ class Intake:
         return Reply(f"waiting for {names} to approve building on their work (request {pending.id}; "
                      f"expires in {hours:g} h). You'll hear back here.", duplicate=not created)
 
+    async def precheck(self, name: str, options: Mapping[str, Any], origin: Origin) -> str | None:
+        """The one-line refusal this command would get, found before anything public is shown (Discord defers
+        publicly only after it passes); None when it would be accepted so far.  Uploads are checked at submit.
+
+        Parse, permission, the workspace's policy, artifact references, the generator and consent are all
+        checked; nothing is stored or queued.
+        """
+        command = self.jam.catalog.get(name)
+        if command is None:
+            return f"unknown command /{name}; type /help to see the commands"
+        try:
+            values = validate(command, {k: v for k, v in options.items() if v is not None})
+            parsed = Parsed(command, values, f"/{name}")
+            if command.permission is Permission.MODERATOR and not origin.is_moderator:
+                raise UserError(f"/{command.name} is for moderators")
+            await self.jam.policy.check(parsed, origin)
+            if command.handler:
+                return None
+            parents = await self._resolve_parents(command, dict(values), origin)
+            if self.jam.generators_ready:  # during a warm-up this waits for submit, so the answer stays quick
+                await self._pick_generator(command, parents)
+            if parents:
+                await self.jam.consent.check(origin, list(parents.values()))
+        except UserError as exc:
+            return exc.message
+        except (OSError, SQLAlchemyError):
+            log.exception("precheck failed", extra={"command": name})
+            return "Jamroom can't reach its storage right now; try again in a moment"
+        return None
+
     async def build_job(self, parsed: Parsed, origin: Origin, uploads: dict[str, Upload]) -> Job:
         """Validate and build without enqueueing (adapters pre-check with it): a deny refuses, an ask passes."""
         job, parents = await self._build(parsed, origin, uploads)

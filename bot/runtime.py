@@ -87,9 +87,14 @@ class Jamroom:
             self._warming = asyncio.create_task(asyncio.to_thread(lambda: self.generators), name="jamroom-warm")
         return self._warming
 
+    @property
+    def generators_ready(self) -> bool:
+        """True once the generator table is loaded (checks that need it never wait during a warm-up)."""
+        return "generators" in self.__dict__
+
     async def loaded_generators(self) -> dict[str, Generator]:
         """The generator table without blocking the loop: waits for a warm-up under way, else loads in a thread."""
-        if "generators" in self.__dict__:
+        if self.generators_ready:
             return self.generators
         return await self.warm()
 

@@ -146,3 +146,34 @@ async def test_a_button_that_is_not_ours_is_answered_not_ignored(env):
     await env.fake.dispatch(click)
     cb = await env.callback(click["id"])
     assert cb.json["data"]["flags"] & 64 and "no longer works" in cb.json["data"]["content"]
+
+
+async def test_a_refused_reference_is_answered_privately_never_behind_a_public_defer(env):
+    payload = env.fake.slash("vary", {"to": "zzzzzzzzzzzz"})
+    await env.fake.dispatch(payload)
+    cb = await env.callback(payload["id"])
+    assert cb.json["type"] == 4 and cb.json["data"]["flags"] & 64  # private, at once: no public "thinking…"
+    assert "no artifact zzzzzzzzzzzz here" in cb.json["data"]["content"]
+    assert not env.fake.find(lambda c: c.path.startswith("/webhooks/"))
+
+
+async def test_a_slow_check_defers_privately_and_its_refusal_stays_private(env):
+    gate = asyncio.Event()
+
+    async def slow_policy(parsed, origin):  # a check slower than the answer budget, then a refusal
+        await gate.wait()
+
+    real = env.jam.policy.check
+
+    async def check(parsed, origin):
+        await slow_policy(parsed, origin)
+        await real(parsed, origin)
+
+    env.jam.policy.check = check
+    payload = env.fake.slash("vary", {"to": "zzzzzzzzzzzz"})
+    await env.fake.dispatch(payload)
+    cb = await env.callback(payload["id"])
+    gate.set()
+    assert cb.json["type"] == 5 and cb.json["data"]["flags"] & 64  # deferred, but only the member sees it
+    [edit] = await env.fake.wait_for(lambda c: c.method == "PATCH" and payload["token"] in c.path)
+    assert "no artifact zzzzzzzzzzzz here" in edit.json["content"]

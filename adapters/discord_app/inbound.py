@@ -1,9 +1,11 @@
 """Interactions in, acknowledgements out: slash commands, button clicks, autocomplete.
 
-Answers within Discord's 3 s: refusals that need no I/O (a DM, a bad option, a
-missing or oversized attachment) are answered at once and privately; everything
-else is deferred first, then submitted to the core, then the deferred reply shows
-"queued · position N".  It never generates.
+Private first: every refusal we can know before the job is queued (a DM, a bad option,
+an oversized attachment, permission, policy, an unknown or removed artifact, consent)
+is answered at once and only to the member; only a command that passes those checks
+is deferred publicly, then submitted, and the deferred reply shows "queued · position N".
+A check or handler slower than ``ANSWER_BUDGET`` is deferred *ephemerally*, so a late
+refusal stays private too.  It never generates.
 """
 
 from __future__ import annotations
@@ -108,13 +110,36 @@ class Inbound:
         if command.handler:
             await self._answer_soon(interaction, self._submit(command, options, origin, {}))
             return
-        await interaction.response.defer(thinking=True)
+        await self._fill_from_thread(command, options, origin)
+        origin = await self._private_first(interaction, command.name, options, origin)
+        if origin is None:
+            return
         try:
             uploads = await self._download(attachments)
         except RestError as exc:
             await self.answer(interaction, Reply.error(f"could not fetch your file: {exc}"))
             return
-        await self.answer(interaction, await self._submit(command, options, origin, uploads))
+        await self.answer(interaction, await self.jam.submit_options(command.name, options, origin, uploads))
+
+    async def _private_first(self, interaction: discord.Interaction, name: str, options: dict[str, Any],
+                             origin: Origin) -> Origin | None:
+        """Refuse privately or defer: publicly once the checks pass within the budget; ephemerally when they
+        are slow (the result then goes to the channel as a bot message).  None when refused."""
+        check = asyncio.ensure_future(self.jam.intake.precheck(name, options, origin))
+        done, _ = await asyncio.wait({check}, timeout=ANSWER_BUDGET)
+        if done:
+            refusal = check.result()
+            if refusal:
+                await interaction.response.send_message(f"⚠️ {refusal}"[:MAX_TEXT], ephemeral=True)
+                return None
+            await interaction.response.defer(thinking=True)
+            return origin
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        refusal = await check
+        if refusal:
+            await self.answer(interaction, Reply.error(refusal))
+            return None
+        return replace(origin, reply={**origin.reply, "bot_post": True})
 
     async def _submit(self, command: Command, options: dict[str, Any], origin: Origin,
                       uploads: dict[str, Upload]) -> Reply:
@@ -126,8 +151,9 @@ class Inbound:
         private; only one that takes longer than the budget is deferred first."""
         task = asyncio.ensure_future(work)
         done, _ = await asyncio.wait({task}, timeout=ANSWER_BUDGET)
-        if not done:
-            await interaction.response.defer(thinking=True)
+        if not done:  # we can't know yet whether the answer is private: defer privately, post public ones anew
+            await interaction.response.defer(thinking=True, ephemeral=True)
+            interaction.extras["deferred_privately"] = True
         await self.answer(interaction, await task)
 
     def _check_attachments(self, command: Command, options: dict[str, Any],
@@ -190,10 +216,23 @@ class Inbound:
                 await interaction.response.send_message(text, ephemeral=reply.private, files=files)
             elif reply.queued and (reply.position or 0) <= 0:
                 return  # the worker shows "working…" and then the result
+            elif interaction.extras.get("deferred_privately") and reply.ok and not reply.private:
+                # a public answer after a private defer: post it to the channel, and say so privately
+                await self._post_publicly(interaction, reply)
+                await interaction.edit_original_response(content="✅ posted in the channel")
             else:
                 await interaction.edit_original_response(content=text, attachments=files)
         except discord.HTTPException as exc:
             log.warning("could not answer an interaction", extra={"error": str(exc)})
+
+    async def _post_publicly(self, interaction: discord.Interaction, reply: Reply) -> None:
+        text, files = fit_text(reply)
+        payload = {"content": text, "allowed_mentions": {"parse": []}}
+        data = {f.filename: f.fp.read() for f in files}
+        try:
+            await self.rest.channel_message(str(interaction.channel_id), payload, data or None)
+        except Exception as exc:
+            log.warning("could not post a public answer", extra={"error": str(exc)})
 
     # -- buttons ------------------------------------------------------------------------------
 
@@ -208,15 +247,17 @@ class Inbound:
             await interaction.response.send_message(
                 f"⚠️ that result ({target}) was removed, so its buttons no longer work", ephemeral=True)
             return
-        await interaction.response.defer(thinking=True)
-        message = interaction.message
         origin = self.origin(interaction)
+        origin = await self._private_first(interaction, command, args, origin)
+        if origin is None:
+            return
+        message = interaction.message
         if message is not None and not origin.thread:
             # A button under a first result in the channel: the work goes on in that result's jam thread,
             # which the interaction token cannot reach, so the result goes there as a bot message.
             key = threads.thread_key(origin, str(message.id))
             if await threads.starter(self.jam.ledger, key) is not None:
-                origin = replace(self.origin(interaction, bot_post=True), thread=str(message.id))
+                origin = replace(origin, reply={**origin.reply, "bot_post": True}, thread=str(message.id))
         reply = await self.jam.submit_options(command, args, origin)
         await self.answer(interaction, reply)
 
