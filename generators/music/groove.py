@@ -301,10 +301,22 @@ def estimate_swing(notes: Sequence[Note], meter: str) -> float:
     For built-on commands that read a grooved file back and should keep its swing; 0.5 when too few off-beats.
     """
     unit = _swing_unit(meter)
-    offs = [n.start % unit for n in notes if 0.4 * unit < n.start % unit < 0.85 * unit]
-    if len(offs) < 4:
+    positions = [(n.start % unit) / unit for n in notes]
+    straight = sum(1 for p in positions if 0.45 <= p <= 0.55)
+    swung = [p for p in positions if 0.58 <= p <= 0.82]
+    # a straight sixteenth grid has as many "a"s (0.75) as off-beats; a swung one has no off-beat left at 0.5
+    if len(swung) < 4 or straight >= 0.5 * len(swung):
         return 0.5
-    return round(float(np.median(offs)) / unit, 3)
+    return round(float(np.median(swung)), 3)
+
+
+def swing_to(notes: Sequence[Note], meter: str, fraction: float) -> list[Note]:
+    """Straight notes swung so each pair's off-beat sits at ``fraction`` of the pair (what ``estimate_swing`` read)."""
+    unit = _swing_unit(meter)
+    target = round(unit * min(0.8, max(0.5, fraction)))
+    if target == unit // 2:
+        return list(notes)
+    return _warp_notes(notes, unit, unit // 2, target)
 
 
 def describe(score: Score, facts: GrooveFacts) -> str:

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from generators.base import KIND_MUSIC, GeneratorError, InputFile, Result
-from generators.music import accompany, drums
+from generators.music import accompany, drums, groove
 from generators.music.analysis import infer_harmony
 from generators.music.build import parent_score
 from generators.music.package import package
@@ -142,7 +142,11 @@ def morph(a: Score, b: Score, steps: int, rng: np.random.Generator) -> Score:
     score = score.with_part(accompany.bass_part(key, harmony, a.meter, bars, style, 0.6, rng))
     if (a.part("drums") or b.part("drums")) and a.meter in drums.DRUM_METERS:
         beat = genre if genre in drums.BEAT_GENRES else "pop"
-        score = score.with_part(drums.drums_part(beat, a.meter, bars, rng))
+        part = drums.drums_part(beat, a.meter, bars, rng, humanised=False)
+        played = [p for s in (a, b) for p in s.parts if p.is_drum and p.notes]
+        swing = groove.estimate_swing(played[0].notes, a.meter) if played else 0.5
+        part.notes = drums.humanise(groove.swing_to(part.notes, a.meter, swing), rng)  # keep the parents' swing
+        score = score.with_part(part)
     return score
 
 

@@ -142,6 +142,9 @@ def test_groove_end_to_end_from_a_beat_keeps_meter_and_swing_in_the_file():
     assert np.median(hats) > 0.65 * PPQ  # swung off-beats survive the MIDI round trip
     assert groove.estimate_swing(back.part("drums").notes, "4/4") > 0.65
     assert groove.estimate_swing(drums.pattern("rock", "4/4", 4), "4/4") == 0.5
+    assert groove.estimate_swing(drums.pattern("funk", "4/4", 4), "4/4") == 0.5  # sixteenths are not swing
+    shuffled, _ = perform(_grid("funk", tempo=100, bars=4), "shuffle", 100, np.random.default_rng(2))
+    assert 0.6 < groove.estimate_swing(shuffled.part("drums").notes, "4/4") < 0.72
 
 
 def test_catalog_declares_groove_with_feel_aliases():

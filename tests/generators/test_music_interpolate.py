@@ -82,3 +82,16 @@ def test_same_seed_same_morph_and_alt_text_in_facts():
     assert "D minor" in first.facts["alt"] and "tonic" in first.facts["alt"]
     score = score_from_midi(outputs(first)["mid"], trusted=True)
     assert score.bars == 6
+
+
+def test_swung_drums_in_a_parent_stay_swung_in_the_morph():
+    from generators.music import groove
+
+    a = compose(spec(key="C major", genre="rock", bars=8, tempo=100), 5)
+    b = compose(spec(key="A minor", genre="rock", bars=8, tempo=100), 6)
+    swung, _ = groove.perform(a, "shuffle", 100, np.random.default_rng(1))
+    assert groove.estimate_swing(swung.part("drums").notes, "4/4") > 0.6
+    score = morph(swung, b, 3, np.random.default_rng(2))
+    assert groove.estimate_swing(score.part("drums").notes, "4/4") > 0.6
+    straight = morph(a, b, 3, np.random.default_rng(2))
+    assert groove.estimate_swing(straight.part("drums").notes, "4/4") < 0.56
