@@ -379,3 +379,19 @@ async def test_a_redis_outage_neither_queues_answers_nor_breaks_health(tmp_path,
             await browser.close()
     finally:
         await jam.stop()
+
+
+async def test_the_same_event_twice_at_once_is_one_job_and_one_message(served):
+    jam, client, _ = served
+    browser, ann, welcome = await _tab(client, "Ann")
+    try:
+        event = str(uuid.uuid4())
+        await ann.ws.send_json({"type": "send", "id": event, "text": "/echo twice at once"})
+        await ann.ws.send_json({"type": "send", "id": event, "text": "/echo twice at once"})
+        first, second = await ann.command(event), await ann.command(event)
+        assert first["id"] == second["id"] and first["job_id"] == second["job_id"]
+        await ann.message("result", job_id=first["job_id"])
+        hub = jam.outbounds.get("studio")
+        assert [m["id"] for m in hub.book.get(welcome["thread"]) if m["kind"] == "command"] == [first["id"]]
+    finally:
+        await browser.close()

@@ -159,10 +159,10 @@ class LogBook:
 
     def add(self, message: dict[str, Any]) -> list[dict[str, Any]]:
         """Keep ``message``; returns the messages that had to leave to stay within bounds."""
-        tid, mid = message["thread"], message["id"]
+        tid, mid = message["thread"], message["id"]  # sizes are keyed by the object: ids could repeat
         size = len(encode(message).encode("utf-8")) + 256  # room for its status to change
         self.logs.setdefault(tid, deque()).append(message)
-        self._size[mid] = size
+        self._size[id(message)] = size
         self._thread_size[tid] = self._thread_size.get(tid, 0) + size
         self.total += size
         self._order.append((tid, mid))
@@ -190,7 +190,7 @@ class LogBook:
         return found
 
     def _account(self, tid: str, message: dict[str, Any]) -> None:
-        size = self._size.pop(message["id"], 0)
+        size = self._size.pop(id(message), 0)
         self._thread_size[tid] -= size
         self.total -= size
         if not self.logs[tid]:
@@ -318,8 +318,14 @@ class Hub:
         return message
 
     def append(self, message: dict[str, Any]) -> dict[str, Any]:
-        """Post to the thread.  Commands that became jobs, and failed jobs' errors, are also journaled."""
+        """Post to the thread.  Commands that became jobs, and failed jobs' errors, are also journaled.
+
+        Returns the message as posted: an earlier one when the same job's command is already there
+        (the same event resent while the first was still being answered).
+        """
         tid = message["thread"]
+        if message["kind"] == "command" and (known := self._by_job.get(message.get("job_id") or "")) is not None:
+            return known
         thread = self.thread(tid)
         if message["kind"] == "command" and message.get("job_id"):
             message.setdefault("id", f"c-{message['job_id']}")

@@ -215,8 +215,8 @@ async def send(studio: Studio, tab: Tab, data: dict[str, Any]) -> None:
     message["attachments"] = await _keep_attachments(studio, reply)
     if reply.private or not reply.ok:
         hub.tell(tab.member_id, message)  # refusals and private answers: the sender only, never stored
-    else:
-        hub.append(message)
+    elif (posted := hub.append(message)) is not message:
+        tab.send({"type": "message", "message": posted})  # the same event twice at once: one job, one message
 
 
 async def _keep_attachments(studio: Studio, reply: Reply) -> list[dict[str, Any]]:
