@@ -34,7 +34,7 @@ LEGACY = frozenset({"night", "crescent", "full"})
 
 
 #: Sky bodies that count as subjects to keep legible (with every thing).
-BODIES = frozenset({"sun", "moon", "planet", "earth", "eclipse", "comet"})
+BODIES = frozenset({"sun", "moon", "planet", "earth", "eclipse", "comet", "rocks"})
 
 
 def is_figure(role: str) -> bool:

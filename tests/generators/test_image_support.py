@@ -119,3 +119,28 @@ def cell_picture(prompt: str, seed: int, style: str, index: int = 0, size: int =
     recipes, _ = sketch_recipes({"prompt": prompt, "style": style}, seed)
     width, height = size_for(recipes[index].ar, size)
     return render(recipes[index], width, height)
+
+
+def subject_masks(recipe: Any, width: int, height: int) -> dict[str, np.ndarray]:
+    """Each subject the recipe lists, drawn alone from its own shapes (True where it is)."""
+    from PIL import ImageDraw
+
+    from generators.image._noise import Canvas
+    from generators.image._scene import draw_shapes
+
+    scene = recipe.scene()
+    canvas = Canvas(width, height, recipe.aspect)
+    masks = {}
+    for name in recipe.subjects:
+        mask = Image.new("L", (width, height), 0)
+        draw_shapes(ImageDraw.Draw(mask), [sh for sh in scene.shapes if sh.role == name], canvas, lambda sh: 255)
+        masks[name] = np.asarray(mask) > 127
+    return masks
+
+
+def hue_share(rgb: np.ndarray, mask: np.ndarray, hue: float, within: float = 30.0) -> float:
+    """Share of the masked pixels whose hue is within ``within`` degrees of ``hue`` (saturation > 0.2)."""
+    hsv = np.asarray(Image.fromarray(rgb).convert("HSV"), dtype=np.float64) / 255.0
+    h = hsv[..., 0] * 360.0
+    near = (np.minimum(np.abs(h - hue), 360.0 - np.abs(h - hue)) <= within) & (hsv[..., 1] > 0.2)
+    return float((near & mask).sum() / max(1, mask.sum()))

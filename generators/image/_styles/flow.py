@@ -121,10 +121,11 @@ def render(ctx: Ctx) -> np.ndarray:
     gh, gw = c.lattice_shape(FIELD)
     angle = _angle_field(ctx, Canvas(gw, gh, c.aspect), d)
     tone_small = ctx.tone_at(gw, gh)
-    layers = [(d.child("particles", damp=TEXTURE), SPACING, STEP, STEPS, WIDTH, 0.0)]
+    layers = [(d.child("particles", damp=TEXTURE), SPACING, STEP, STEPS, WIDTH, 1.0)]
     if ctx.detail > 1.5:
-        # An upscale has room for more: a finer layer of short strokes between the main ones.
-        layers.append((d.child("fine", damp=TEXTURE), SPACING / 2, STEP * 0.7, STEPS // 2, WIDTH * 0.45, 0.08))
+        # An upscale has room for more: a finer, quieter layer of short strokes under the main ones
+        # (close to the ground's own colour, so shrunk back it is still the same picture).
+        layers.insert(0, (d.child("fine", damp=TEXTURE), SPACING / 2, STEP * 0.7, STEPS // 2, WIDTH * 0.4, 0.0))
     background = ctx.palette.ramp(np.clip(ctx.tone * 0.9, 0, 1)) * 0.7
     ss = 2 if c.px(WIDTH) < 4.0 else 1
     img = Image.fromarray((np.clip(background, 0, 1) * 255).astype(np.uint8), "RGB")
@@ -132,7 +133,7 @@ def render(ctx: Ctx) -> np.ndarray:
         img = img.resize((c.width * ss, c.height * ss), Image.Resampling.BILINEAR)
     draw = ImageDraw.Draw(img)
     scale = np.array([c.width * ss, c.height * ss], dtype=np.float64)
-    for dice, spacing, step, steps, width, lift in layers:
+    for dice, spacing, step, steps, width, contrast in layers:
         strokes = _strokes(ctx, dice, angle, tone_small, spacing, step, steps)
         if not strokes:
             continue
@@ -140,7 +141,9 @@ def render(ctx: Ctx) -> np.ndarray:
         mids = np.array([s[len(s) // 2] for s in strokes])
         tone = tone_small[np.clip((mids[:, 1] * gh).astype(int), 0, gh - 1),
                           np.clip((mids[:, 0] * gw).astype(int), 0, gw - 1)]
-        colours = ctx.palette.ramp(np.clip(tone * 0.9 + 0.12 + shade + lift, 0, 1).astype(F32))
+        colours = ctx.palette.ramp(np.clip(tone * 0.9 + (0.12 + shade) * contrast, 0, 1).astype(F32))
+        if contrast < 1.0:
+            colours = colours * F32(0.8)
         for p in np.argsort(tone, kind="stable"):  # light strokes on top
             rgb = tuple(int(v * 255) for v in colours[p])
             _draw(draw, strokes[p], scale, c.px(width) * ss, rgb)

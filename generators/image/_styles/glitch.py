@@ -37,24 +37,24 @@ def _sort_runs(img: np.ndarray, lum: np.ndarray, lo: float, hi: float, keep: np.
 
 def render(ctx: Ctx) -> np.ndarray:
     c = ctx.canvas
-    d = ctx.dice
-    noise = normalise(fbm(d.child("field"), c, cells=2.0, octaves=5 + round(ctx.detail - 1)))
-    field = np.clip(0.65 * ctx.tone + 0.35 * noise, 0, 1)
+    layout = ctx.layout  # noise, sort band and tears depend on the prompt too, not the seed alone
+    noise = normalise(fbm(layout.child("field"), c, cells=2.0, octaves=5 + round(ctx.detail - 1)))
+    field = np.clip(0.78 * ctx.tone + 0.22 * noise, 0, 1)
     keep = ctx.subjects
     if keep is not None:
         field = np.where(keep > 0.5, ctx.tone, field)
     poster = np.floor(field * LEVELS) / (LEVELS - 1)
     img = ctx.palette.ramp(np.clip(poster, 0, 1))
-    vertical = d.chance(0.35, stable=True)
+    vertical = layout.chance(0.35, stable=True)
     if vertical:
         img, field = img.transpose(1, 0, 2), field.T
         keep = keep.T if keep is not None else None
-    lo, hi = d.real(0.2, 0.4), d.real(0.65, 0.9)
+    lo, hi = layout.real(0.2, 0.4), layout.real(0.65, 0.9)
     img = _sort_runs(img, field, lo, hi, keep)
     if vertical:
         img = img.transpose(1, 0, 2)
     img = np.ascontiguousarray(img)
-    bd = d.child("bands")
+    bd = layout.child("bands")
     for band in bd.items(5, 12):
         y0 = int(band.real(0, 1) * c.height)
         y1 = min(c.height, y0 + max(1, int(band.real(0.005, 0.06) * c.height)))
@@ -66,10 +66,10 @@ def render(ctx: Ctx) -> np.ndarray:
     out = img.copy()
     out[..., 0] = _shift(img[..., 0], split)
     out[..., 2] = _shift(img[..., 2], -split)
-    period = c.px(0.012)
+    period = c.px(layout.real(0.009, 0.016))
     rows = np.arange(c.height, dtype=F32) + 0.5
-    scan = 1.0 - 0.08 * (1.0 + np.sin(rows / period * 2 * np.pi))
-    static = grain(d.child("static"), c, 0.004)[..., None] * 0.05
+    scan = 1.0 - 0.05 * (1.0 + np.sin(rows / period * 2 * np.pi + layout.real(0, 6.3)))
+    static = grain(layout.child("static"), c, 0.004)[..., None] * 0.04
     out *= scan[:, None, None]
     out += static
     return out

@@ -66,7 +66,7 @@ def render(ctx: Ctx) -> np.ndarray:
     y = np.arange(c.height, dtype=F32)[:, None]
     pitch = c.px(PITCH)
     noise = normalise(fbm(d.child("tint"), c, cells=2.0, octaves=4))
-    tone = np.clip((0.85 * ctx.tone + 0.15 * noise - 0.5) * 1.25 + 0.5, 0, 1)
+    tone = np.clip(0.85 * ctx.tone + 0.15 * noise, 0, 1)
     img = ctx.paper(0.7)
     paper = img[0, 0].copy()
     inks = pick_inks(ctx.palette.array())
@@ -76,7 +76,7 @@ def render(ctx: Ctx) -> np.ndarray:
     base_angle = d.real(0, math.pi / 2)
     angles = (base_angle + math.radians(15), base_angle + math.radians(75), base_angle + math.radians(45))
     # Small dots are sampled at several points per pixel, as a shrunk large print would average them.
-    n = 3 if pitch < 8 else 2 if pitch < 14 else 1
+    n = 4 if pitch < 6 else 3 if pitch < 8 else 2 if pitch < 14 else 1
     steps = [(k + 0.5) / n - 0.5 for k in range(n)]
     offsets = [(ox, oy) for ox in steps for oy in steps]
     for colour, coverage, angle in zip(inks, coverages, angles, strict=True):

@@ -82,11 +82,10 @@ def _stars(ctx: Ctx, img: np.ndarray) -> None:
     stars = Image.new("F", (c.width, c.height), 0.0)
     draw = ImageDraw.Draw(stars)
     sd = d.child("stars", damp=TEXTURE)
-    count = round(STARS * (1 + 0.5 * (ctx.detail - 1)))  # an upscale shows fainter stars too
+    count = STARS
     xs, ys = sd.uniform(0, 1, count), sd.uniform(0, 1, count)
     size = sd.uniform(0, 1, count) ** 6 * 0.006 + 0.0012
     bright = sd.uniform(0.4, 1.0, count)
-    bright[STARS:] *= 0.4
     for x, y, r, b in zip(xs, ys, size, bright, strict=True):
         rp = max(0.6, c.px(r))
         draw.ellipse((x * c.width - rp, y * c.height - rp, x * c.width + rp, y * c.height + rp), fill=float(b))

@@ -34,7 +34,10 @@ def render(ctx: Ctx) -> np.ndarray:
     for k in range(LAYERS):
         wd = d.child(f"wash{k}")
         threshold = 0.93 - k * 0.16
-        wobble = fbm(wd, c, cells=wd.real(2.5, 4.0), octaves=3 + extra, gain=0.45)
+        wobble = fbm(wd, c, cells=wd.real(2.5, 4.0), octaves=3, gain=0.45)
+        if extra:
+            # An upscale's outlines get a finer ripple on top (the same washes, more detail).
+            wobble += fbm(wd.child("ripple"), c, cells=24.0, octaves=extra) * F32(0.12)
         wobble *= F32(WOBBLE)
         field = threshold - tone + wobble
         del wobble
@@ -45,7 +48,7 @@ def render(ctx: Ctx) -> np.ndarray:
         strength = 0.3 + 0.06 * k
         alpha = mask * F32(strength) + rim * F32(0.9)
         del mask, rim
-        alpha *= 1.0 + 0.18 * grain(wd.child("granules"), c, 0.0035 / (1 + 0.5 * extra))
+        alpha *= 1.0 + 0.18 * grain(wd.child("granules"), c, 0.0035)
         colour = cols[max(0, len(cols) - 2 - round(k * (len(cols) - 2) / (LAYERS - 1)))]
         for ch in range(3):
             np.multiply(alpha, F32(-(1.0 - colour[ch])), out=tmp)
