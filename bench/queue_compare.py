@@ -1,6 +1,10 @@
 """Jamroom's Redis queue beside arq, saq and taskiq-redis: same Redis, same run, same no-op jobs.
 
     python bench/queue_compare.py [--jobs 5000] [--latency 500] [--db 15] [--only jamroom,arq,saq,taskiq]
+                                  [--rounds 5]
+
+With ``--rounds N`` the libraries run N times, interleaved (the order rotates each round, so no
+library always runs first or last on a busy machine); every run is printed, then the medians.
 
 Benchmark only, never in CI.  The three libraries pin clashing redis-py versions (arq < 6, saq's
 extra < 8, taskiq-redis >= 8), so each gets its own virtual environment under --cache (made with
@@ -20,6 +24,7 @@ import json
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -134,10 +139,26 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/jamroom-bench-venvs"), help="where the venvs live")
     parser.add_argument("--only", default="jamroom,arq,saq,taskiq", help="comma-separated subset, in this order")
     parser.add_argument("--timeout", type=float, default=600, help="seconds allowed for each subprocess")
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved runs (order rotates); medians printed")
     args = parser.parse_args()
     url = with_db(args.redis, args.db)
+    names = args.only.split(",")
+    runs: list[list[dict[str, object]]] = []
+    for round_no in range(args.rounds):
+        order = names[round_no % len(names):] + names[:round_no % len(names)]
+        rows = one_round(order, url, args)
+        runs.append(rows)
+        print(f"run {round_no + 1} of {args.rounds} (order {', '.join(order)}): {args.jobs} no-op jobs, "
+              f"Redis {url}, Python {sys.version.split()[0]}", flush=True)
+        print(table(sorted(rows, key=lambda r: names.index(str(r["library"])))), flush=True)
+    if args.rounds > 1:
+        print(f"\nmedians of {args.rounds} runs")
+        print(median_table(runs, names))
+
+
+def one_round(order: list[str], url: str, args: argparse.Namespace) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
-    for name in args.only.split(","):
+    for name in order:
         t0 = time.perf_counter()
         try:
             if name == "jamroom":
@@ -150,8 +171,27 @@ def main() -> None:
             continue
         print(f"[{name}] done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     flush(url)
-    print(f"{args.jobs} no-op jobs, Redis {url}, Python {sys.version.split()[0]}")
-    print(table(rows))
+    return rows
+
+
+def median_table(runs: list[list[dict[str, object]]], names: list[str]) -> str:
+    """Per library: median jobs/s with 1 and 2 workers, and how many runs it led (highest of all)."""
+    out = ["| library | runs | median jobs/s, 1 worker | median jobs/s, 2 workers | runs led (1 / 2 workers) |",
+           "|---|---|---|---|---|"]
+    led = {name: [0, 0] for name in names}
+    for rows in runs:
+        for k, workers in enumerate(("1", "2")):
+            if rows:
+                best = max(rows, key=lambda r: r["jobs_s"][workers])  # type: ignore[index]
+                led[str(best["library"])][k] += 1
+    for name in names:
+        mine = [r for rows in runs for r in rows if r["library"] == name]
+        if not mine:
+            continue
+        one = statistics.median(r["jobs_s"]["1"] for r in mine)  # type: ignore[index]
+        two = statistics.median(r["jobs_s"]["2"] for r in mine)  # type: ignore[index]
+        out.append(f"| {name} | {len(mine)} | {one:,.0f} | {two:,.0f} | {led[name][0]} / {led[name][1]} |")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
