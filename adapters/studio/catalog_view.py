@@ -20,6 +20,7 @@ def _plain(value: Any) -> Any:
 def option_view(opt: Option) -> dict[str, Any]:
     return {"name": opt.name, "type": opt.type.value, "description": opt.description, "required": opt.required,
             "default": _plain(opt.default), "choices": list(opt.choices), "min": opt.min, "max": opt.max,
+            "max_length": opt.max_length,
             "allowed": opt.allowed(), "mimes": list(opt.mimes), "max_bytes": opt.max_bytes}
 
 

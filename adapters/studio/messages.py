@@ -8,6 +8,7 @@ the permalink routes.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -20,8 +21,8 @@ from bot.reply import Reply
 _MIDI = {"audio/midi", "audio/x-midi", "audio/mid", "application/x-midi"}
 
 #: A command's states, as the page shows them.
-QUEUED, RUNNING, DONE, FAILED, CANCELLED, ANSWERED, REFUSED = (
-    "queued", "running", "done", "failed", "cancelled", "answered", "refused")
+QUEUED, RUNNING, DONE, FAILED, CANCELLED, ANSWERED, REFUSED, WAITING = (
+    "queued", "running", "done", "failed", "cancelled", "answered", "refused", "waiting")
 
 
 def show_as(mime: str) -> str:
@@ -33,12 +34,24 @@ def show_as(mime: str) -> str:
     return "download"
 
 
+#: The consent request a "waiting for … to approve" answer names, so its line can show the outcome later.
+_REQUEST = re.compile(r"\(request (r[\w-]+)[;)]")
+#: Consent notices' job ids: "<request>-<owner pseudonym>" (the ask) and "<request>-declined" (the outcome).
+_NOTICE_JOB = re.compile(r"^(r[\w]+)-")
+
+
+def alt_of(artifact: Artifact) -> str:
+    """The one-sentence description generators put in ``facts["alt"]``; the summary when an old one has none."""
+    alt = artifact.facts.get("alt") if isinstance(artifact.facts, dict) else None
+    return str(alt).strip() if alt else (artifact.summary or artifact.kind)
+
+
 def artifact_view(artifact: Artifact) -> dict[str, Any]:
     files = [{"name": f.name, "mime": f.mime, "size": f.size, "primary": f.primary, "show": show_as(f.mime),
               "url": file_path(artifact.id, f.name)} for f in artifact.files]
     return {"id": artifact.id, "kind": artifact.kind, "summary": artifact.summary, "generator": artifact.generator,
             "version": artifact.version, "seed": artifact.seed, "parents": list(artifact.parents), "files": files,
-            "permalink": page_path(artifact.id)}
+            "alt": alt_of(artifact), "permalink": page_path(artifact.id)}
 
 
 def buttons_view(buttons: list[Button]) -> list[dict[str, Any]]:
@@ -55,8 +68,12 @@ def command_message(thread: str, member: dict[str, str], text: str, event: str, 
         state = RUNNING if reply.position is not None and reply.position <= 0 else QUEUED
     else:
         state = ANSWERED if reply.ok else REFUSED
+    found = _REQUEST.search(reply.text) if reply.ok and not reply.job_id else None
+    if found:
+        state = WAITING
     return {"kind": "command", "thread": thread, "ts": time.time(), "member": member, "text": text,
             "event": event, "job_id": reply.job_id, "ok": reply.ok, "private": reply.private,
+            "request": found.group(1) if found else None,
             "status": {"state": state, "text": reply.text}, "attachments": []}
 
 
@@ -73,8 +90,15 @@ def result_message(thread: str, delivery: Delivery) -> dict[str, Any]:
     origin = delivery.origin
     base = {"thread": thread, "ts": time.time(), "job_id": delivery.job_id,
             "member": member_view(origin.member_id, origin.member_name)}
+    notice = _NOTICE_JOB.match(delivery.job_id)
+    if delivery.ok and delivery.artifact is None:
+        # A notice, not an error: a consent request for the owner, with its Approve / Decline buttons.
+        return {**base, "id": f"n-{delivery.job_id}", "kind": "notice", "text": delivery.text,
+                "request": notice.group(1) if notice else None, "buttons": buttons_view(delivery.buttons),
+                "notify": list(delivery.notify)}
     if not delivery.ok or delivery.artifact is None:
-        return {**base, "id": f"e-{delivery.job_id}", "kind": "error", "text": delivery.error or delivery.text}
+        return {**base, "id": f"e-{delivery.job_id}", "kind": "error", "text": delivery.error or delivery.text,
+                "request": notice.group(1) if notice else None, "outcome": delivery.text}
     return {**base, "id": result_id(delivery.artifact.id), "kind": "result", "text": delivery.text,
             "artifact": artifact_view(delivery.artifact),
             "credits": delivery.credits_line, "label": delivery.label, "buttons": buttons_view(delivery.buttons),

@@ -8,7 +8,9 @@ page itself follow the access rules in :mod:`adapters.studio.access`.
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
+import logging
 from pathlib import Path
 
 from aiohttp import web
@@ -18,12 +20,15 @@ from adapters.studio.access import COOKIE, see_other
 from adapters.studio.catalog_view import catalog_view
 from adapters.studio.context import studio_of
 from adapters.studio.links import file_path, page_path
-from adapters.studio.messages import show_as
+from adapters.studio.messages import alt_of, show_as
 from adapters.studio.uploads import BODY_SLACK, UploadRefused, read_upload
 from adapters.studio.watch import origin_of
 from bot.credits import credits_line, lineage_text
-from bot.handlers.moderation import is_removed
+from bot.handlers.moderation import is_removed, removed_ids
+from bot.lineage_picture import picture
 from bot.models import Artifact
+
+log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 #: The page loads nothing from anywhere else (it must work with no internet).
@@ -144,27 +149,42 @@ async def permalink(request: web.Request) -> web.StreamResponse:
     lineage = await jam.ledger.lineage(artifact.id)
     policy = await jam.labels.policy(origin_of(artifact.thread))
     label = policy.render(artifact.generator, artifact.version)
-    body = render_permalink(artifact, lineage, label)
+    tree = await _lineage_png(lineage, await removed_ids(jam.ledger))
+    body = render_permalink(artifact, lineage, label, tree)
     return web.Response(text=body, content_type="text/html", headers=SECURITY)
+
+
+async def _lineage_png(lineage: list[Artifact], removed: set[str] | frozenset[str]) -> bytes | None:
+    """The same credits tree /credits <artifact> attaches, drawn off the loop; the page still works without it."""
+    try:
+        return await asyncio.to_thread(picture, lineage, removed)
+    except Exception:  # a picture that cannot be drawn leaves the text lineage, never a broken page
+        log.exception("permalink: lineage picture failed")
+        return None
 
 
 def _file_html(artifact: Artifact) -> str:
     parts = []
+    alt = html.escape(alt_of(artifact))
+    sound = any(show_as(f.mime) == "audio" for f in artifact.files)
     for f in sorted(artifact.files, key=lambda f: not f.primary):
         url = html.escape(file_path(artifact.id, f.name))
         name = html.escape(f.name)
         how = show_as(f.mime)
         if how == "image":
-            parts.append(f'<figure><img src="{url}" alt="{name}"><figcaption>{name}</figcaption></figure>')
+            what = f"Piano roll of {alt}" if sound else alt
+            parts.append(f'<figure><a href="{url}" aria-label="Open at full size: {what}"><img src="{url}" '
+                         f'alt="{what}"></a><figcaption>{name}</figcaption></figure>')
         elif how == "audio":
-            parts.append(f'<figure><audio controls preload="none" src="{url}"></audio><figcaption>{name}'
-                         f'</figcaption></figure>')
+            parts.append(f'<figure><audio controls preload="none" src="{url}" aria-label="Listen: {alt}"></audio>'
+                         f'<figcaption>{alt}</figcaption></figure>')
         parts.append(f'<a class="download" href="{url}" download>⬇ {name} <small>({f.size / 1024:.0f} KiB, '
                      f'{html.escape(f.mime)})</small></a>')
     return "\n".join(parts)
 
 
-def render_permalink(artifact: Artifact, lineage: list[Artifact], label: str | None) -> str:
+def render_permalink(artifact: Artifact, lineage: list[Artifact], label: str | None,
+                     tree: bytes | None = None) -> str:
     esc = html.escape
     title = artifact.summary or artifact.kind
     rows = []
@@ -174,12 +194,18 @@ def render_permalink(artifact: Artifact, lineage: list[Artifact], label: str | N
                     f'{esc(item.summary or "")} · <span class="who">{esc(author)}</span></li>')
     spec = ", ".join(f"{k}: {v}" for k, v in artifact.spec.items() if not str(k).startswith("_") and v is not None)
     label_html = f'<p class="label">{esc(label)}</p>' if label else ""
+    tree_html = ""
+    if tree:
+        src = "data:image/png;base64," + base64.b64encode(tree).decode("ascii")
+        tree_html = (f'<figure class="lineage-picture"><img src="{src}" alt="Lineage of {esc(artifact.id)}: '
+                     f'{esc(lineage_text(lineage))}"></figure>')
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)} · Jamroom</title><link rel="stylesheet" href="/studio/static/studio.css"></head>
 <body class="permalink"><main>
 <p class="crumbs"><a href="/">Jamroom studio</a> › {esc(artifact.id)}</p>
 <h1>{esc(title)}</h1>
+<p class="description">{esc(alt_of(artifact))}</p>
 <div class="files">{_file_html(artifact)}</div>
 <p class="credits">{esc(credits_line(artifact.contributors))}</p>
 {label_html}
@@ -189,6 +215,7 @@ def render_permalink(artifact: Artifact, lineage: list[Artifact], label: str | N
 <dt>spec</dt><dd>{esc(spec) or "—"}</dd>
 </dl>
 <h2>Lineage</h2>
+{tree_html}
 <p class="lineage">{esc(lineage_text(lineage))}</p>
 <ol class="lineage-list">{"".join(rows)}</ol>
 </main></body></html>

@@ -11,7 +11,9 @@
     return node;
   };
   const UPLOAD_LIMIT = 10 * 1024 * 1024;
-  const FINISHED = new Set(["done", "failed", "cancelled", "answered", "refused"]);
+  const FINISHED = new Set(["done", "failed", "cancelled", "answered", "refused", "declined"]);
+  const MAX_TEXT = 4000; // the parser's limit for a whole command (bot/catalog/parse.py)
+  const BURST_MS = 1500; // clicks on one button closer than this are one press
 
   const state = {
     ws: null,
@@ -23,8 +25,12 @@
     readonly: null,          // the watched thread when the open one is read-only
     catalog: { commands: [], follow_ups: {} },
     byJob: new Map(),        // job id -> status element
+    byRequest: new Map(),    // consent request id -> the asker's status element
+    used: new Set(),         // command texts already run in this thread (their buttons show a used mark)
+    stick: true,             // the member is at the newest message: growing content keeps it in view
     shown: new Set(),        // message ids already drawn
     pending: new Map(),      // client event id -> text, until the server answers
+    sent: new Map(),         // client event id -> text as typed (put back in the box if it is refused)
     resend: false,           // after a reconnect, pending commands go again (same ids: one job each)
     upload: null,            // {upload, name, size}
     backoff: 500,
@@ -67,12 +73,10 @@
     return size >= 1024 * 1024 ? `${(size / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(size / 1024))} KiB`;
   }
 
+  // The notice stays until it is dismissed or the next command goes out: a refusal must be readable.
   function notice(text) {
-    const box = $("notice");
-    box.textContent = text;
-    box.hidden = !text;
-    clearTimeout(notice.timer);
-    if (text) notice.timer = setTimeout(() => { box.hidden = true; }, 8000);
+    $("notice-text").textContent = text || "";
+    $("notice").hidden = !text;
   }
 
   function atBottom() {
@@ -82,7 +86,15 @@
 
   function scrollDown(force) {
     const box = $("messages");
-    if (force || atBottom()) box.scrollTop = box.scrollHeight;
+    if (force || atBottom()) {
+      box.scrollTop = box.scrollHeight;
+      state.stick = true;
+    }
+  }
+
+  // Words a screen reader says for a text that may hold emoji; emoji alone never carries the meaning.
+  function hasWords(text) {
+    return /[\p{L}\p{N}]/u.test(text || "");
   }
 
   // ---- the socket ----------------------------------------------------------------------------
@@ -130,8 +142,8 @@
       case "me": state.me = event.me; return drawMe();
       case "retract": return retract(event.ids);
       case "error":
-        if (event.event) state.pending.delete(event.event);
         if (!state.me) return nameError(event.text);
+        if (event.event) refused(event.event);
         return notice(event.text);
       default: return undefined;
     }
@@ -147,9 +159,12 @@
     const box = $("messages");
     box.replaceChildren();
     state.byJob.clear();
+    state.byRequest.clear();
     state.shown.clear();
+    state.used.clear();
     for (const message of event.messages) addMessage(message, false);
-    if (!event.messages.length) box.appendChild(emptyState());
+    for (const [id, text] of state.pending) box.appendChild(echo(id, text)); // still on their way
+    if (!event.messages.length && !state.pending.size) box.appendChild(emptyState());
     drawThreads();
     drawMe();
     drawComposer();
@@ -176,17 +191,59 @@
   // ---- drawing messages ----------------------------------------------------------------------
 
   function addMessage(message, live) {
+    const local = message.client_id ? echoOf(message.client_id) : null;
     if (message.client_id) state.pending.delete(message.client_id);
-    if (message.thread !== state.thread || state.shown.has(message.id)) return;
+    if (message.thread !== state.thread || state.shown.has(message.id)) {
+      if (local) local.remove();
+      return;
+    }
     state.shown.add(message.id);
     const empty = $("empty");
     if (empty) empty.remove();
     const stick = atBottom();
     const node = message.kind === "command" ? drawCommand(message)
-      : message.kind === "result" ? drawResult(message) : drawError(message);
+      : message.kind === "result" ? drawResult(message)
+        : message.kind === "notice" ? drawNotice(message) : drawError(message);
     node.dataset.id = message.id;
-    $("messages").appendChild(node);
+    if (local) local.replaceWith(node); // the echo shown at Enter becomes the real line, in place
+    else $("messages").appendChild(node);
+    if (message.kind === "command") {
+      if (message.ok && message.text) markUsed(message.text);
+      if (!message.ok && local && message.member && state.me && message.member.id === state.me.id) {
+        restoreText(state.sent.get(message.client_id));
+      }
+    }
     if (live) scrollDown(stick || (state.me && message.member && message.member.id === state.me.id));
+  }
+
+  // ---- the echo: a command shows at once, "queued", and becomes the server's line when it answers
+
+  function echoOf(id) {
+    return document.querySelector(`.msg[data-client="${CSS.escape(id)}"]`);
+  }
+
+  function echo(id, text) {
+    const row = drawCommand({ member: state.me, ts: Date.now() / 1000, text, job_id: "",
+      status: { state: "queued", text: "queued…" } });
+    row.dataset.client = id;
+    row.classList.add("echo");
+    return row;
+  }
+
+  function refused(id) {
+    const local = echoOf(id);
+    if (local) local.remove();
+    restoreText(state.sent.get(id) || state.pending.get(id));
+    state.pending.delete(id);
+  }
+
+  // A refused command comes back into an empty box, so nothing typed is lost.
+  function restoreText(text) {
+    const box = $("command");
+    if (text && !box.value.trim()) {
+      box.value = text;
+      updateHint();
+    }
   }
 
   function header(member, ts, tags) {
@@ -203,16 +260,30 @@
     const body = el("div", "body");
     body.appendChild(header(m.member, m.ts, m.private ? ["only you"] : []));
     body.appendChild(el("div", "cmd", m.text));
-    if (m.job_id) {
+    const approved = /^\/approve\s+(?:to:)?(r[\w-]+)/.exec(m.text || "");
+    if (approved && m.job_id) approvedBy(approved[1], m.member.name, m.job_id);
+    if (m.request && m.status.state === "waiting") {
+      const pill = el("div", "status waiting");
+      pill.dataset.request = m.request;
+      pill.dataset.owner = m.member.id;
+      pill.dataset.state = "waiting";
+      pill.appendChild(el("span", "st", m.status.text));
+      body.appendChild(pill);
+      state.byRequest.set(m.request, pill);
+    } else if (m.job_id || m.job_id === "") {
       const pill = el("div", "status");
       pill.dataset.job = m.job_id;
       pill.dataset.owner = m.member.id;
       body.appendChild(pill);
-      state.byJob.set(m.job_id, pill);
+      if (m.job_id) state.byJob.set(m.job_id, pill);
       paintStatus(pill, m.status.state, m.status.text);
     } else {
-      const answer = el("div", m.ok ? "answer" : "answer refused", m.status.text);
+      const answer = el("div", m.ok ? "answer" : "answer refused");
+      if (!m.ok) answer.setAttribute("role", "alert");
+      answer.textContent = m.ok ? m.status.text : `Refused: ${m.status.text.replace(/^⚠️\s*/, "")}`;
       body.appendChild(answer);
+      const pictures = (m.attachments || []).filter((f) => (f.mime || "").startsWith("image/"));
+      for (const f of pictures) body.appendChild(picture(f.url, `${f.name}: the lineage picture, who made what from what`, "lineage"));
       if (m.attachments && m.attachments.length) body.appendChild(downloads(m.attachments));
     }
     row.appendChild(body);
@@ -226,9 +297,10 @@
     pill.replaceChildren();
     if (st === "running") pill.appendChild(el("span", "spin"));
     const words = st === "done" ? "✓ done" : st === "failed" ? "✕ failed" : text;
-    pill.appendChild(el("span", "st", words));
+    const prefix = pill.dataset.prefix ? `${pill.dataset.prefix} · ` : "";
+    pill.appendChild(el("span", "st", prefix + words));
     const mine = state.me && pill.dataset.owner === state.me.id;
-    if (st === "queued" && mine) {
+    if (st === "queued" && mine && pill.dataset.job) {
       const x = el("button", "x", "✕ cancel");
       x.type = "button";
       x.title = "❌ Cancel this job (sends /cancel job:…)";
@@ -253,12 +325,31 @@
     if (pill) paintStatus(pill, st, text);
   }
 
+  // The owner approved in this thread: the asker's "waiting" line follows the job it became.
+  function approvedBy(request, name, jobId) {
+    const pill = state.byRequest.get(request);
+    if (!pill || pill.dataset.job) return;
+    pill.dataset.job = jobId;
+    pill.dataset.prefix = `approved by ${name}`;
+    state.byJob.set(jobId, pill);
+    paintStatus(pill, "queued", "queued");
+  }
+
+  function declined(request, text) {
+    const pill = state.byRequest.get(request);
+    if (!pill) return;
+    pill.dataset.prefix = "";
+    paintStatus(pill, "declined", text);
+  }
+
   function downloads(files) {
     const box = el("div", "downloads");
     for (const f of files) {
-      const a = el("a", "download", `⬇ ${f.name}`);
+      const a = el("a", "download");
+      a.textContent = `⬇ ${f.name}`;
       a.href = f.url;
       a.setAttribute("download", f.name);
+      a.setAttribute("aria-label", `Download ${f.name} (${kib(f.size)})`);
       a.title = `${f.mime}, ${kib(f.size)}`;
       box.appendChild(a);
     }
@@ -275,21 +366,23 @@
     const files = el("div", "files");
     const art = m.artifact;
     const ordered = [...art.files].sort((a, b) => (b.primary ? 1 : 0) - (a.primary ? 1 : 0));
+    const sound = art.files.some((f) => f.show === "audio");
+    const alt = art.alt || m.text || art.kind;
     const rest = [];
     for (const f of ordered) {
-      if (f.show === "image") {
-        const img = el("img");
-        img.src = f.url;
-        img.alt = m.text || f.name;
-        img.loading = "lazy";
-        img.addEventListener("load", () => scrollDown(false));
-        files.appendChild(img);
+      if (f.show === "image" && sound) {
+        card.classList.add("wide-card");
+        files.appendChild(picture(f.url, `Piano roll of ${alt}`, "roll"));
+      } else if (f.show === "image") {
+        files.appendChild(picture(f.url, alt, "art"));
       } else if (f.show === "audio") {
         const audio = el("audio");
         audio.controls = true;
         audio.preload = "metadata";
         audio.src = f.url;
+        audio.setAttribute("aria-label", `Listen: ${alt}`);
         files.appendChild(audio);
+        files.appendChild(el("p", "description", alt));
       }
       rest.push(f);
     }
@@ -297,7 +390,7 @@
     card.appendChild(downloads(rest));
     if (m.credits) card.appendChild(el("div", "credits", m.credits));
     if (m.label) card.appendChild(el("div", "label", m.label));
-    if (m.buttons && m.buttons.length) card.appendChild(drawButtons(m.buttons));
+    if (m.buttons && m.buttons.length) card.appendChild(drawButtons(m.buttons, art.kind));
     const link = el("div", "permalink-line");
     const a = el("a", "", `${art.id} · permalink`);
     a.href = art.permalink;
@@ -310,20 +403,111 @@
     return row;
   }
 
-  function drawButtons(buttons) {
+  // An image the member can open full size: a piano roll is drawn wide, so the card shows it whole and a
+  // click shows it at its own size.
+  function picture(url, alt, role) {
+    const open = el("button", `picture ${role}`);
+    open.type = "button";
+    open.setAttribute("aria-label", `Enlarge: ${alt}`);
+    const img = el("img");
+    img.src = url;
+    img.alt = alt;
+    img.addEventListener("load", () => { if (state.stick) scrollDown(true); });
+    open.appendChild(img);
+    open.addEventListener("click", () => enlarge(url, alt));
+    return open;
+  }
+
+  function enlarge(url, alt) {
+    const dialog = $("viewer");
+    const img = $("viewer-img");
+    img.src = url;
+    img.alt = alt;
+    $("viewer-caption").textContent = alt;
+    if (!dialog.open) dialog.showModal();
+    $("viewer-close").focus();
+  }
+
+  function describe(kind, b) {
+    const ups = (state.catalog.follow_ups || {})[kind] || [];
+    const found = ups.find((f) => f.label === b.label);
+    return (found && found.description) || b.text;
+  }
+
+  function drawButtons(buttons, kind) {
     const box = el("div", "buttons");
     const rows = new Map();
     for (const b of buttons) {
       if (!rows.has(b.row)) rows.set(b.row, el("div", "button-row"));
-      const btn = el("button", "action", b.label);
+      const btn = el("button", "action");
       btn.type = "button";
-      btn.title = b.text;
+      const label = el("span", "", b.label);
+      if (!hasWords(b.label)) {
+        label.setAttribute("aria-hidden", "true");
+        btn.append(label, " ", el("span", "", b.text.split(/\s/)[0].replace("/", "").replace(/^./, (c) => c.toUpperCase())));
+      } else {
+        btn.appendChild(label);
+      }
+      const words = describe(kind, b);
+      btn.dataset.name = words;
+      btn.setAttribute("aria-label", words);
+      btn.title = `${words} (${b.text})`;
       btn.dataset.command = b.text;
-      btn.addEventListener("click", () => sendText(b.text));
+      btn.addEventListener("click", () => press(btn, b.text));
+      if (state.used.has(b.text)) showUsed(btn);
       rows.get(b.row).appendChild(btn);
     }
     for (const key of [...rows.keys()].sort()) box.appendChild(rows.get(key));
     return box;
+  }
+
+  // One job per click burst: a double click, or a second click while the first is on its way, sends nothing more.
+  function press(btn, text) {
+    const now = Date.now();
+    if (btn.dataset.pressed && now - Number(btn.dataset.pressed) < BURST_MS) return;
+    btn.dataset.pressed = String(now);
+    sendText(text);
+    markUsed(text);
+  }
+
+  function showUsed(btn) {
+    if (btn.classList.contains("used")) return;
+    btn.classList.add("used");
+    btn.appendChild(el("span", "used-mark", " ✓ used"));
+    btn.setAttribute("aria-label", `${btn.dataset.name || btn.textContent} (used)`);
+  }
+
+  function markUsed(text) {
+    state.used.add(text);
+    for (const btn of document.querySelectorAll("button.action[data-command]")) {
+      if (btn.dataset.command === text) showUsed(btn);
+    }
+  }
+
+  // A consent request: the owner gets Approve / Decline; everyone else reads what is asked.
+  function drawNotice(m) {
+    const row = el("div", "msg notice-msg");
+    row.appendChild(el("div", "avatar bot", "J"));
+    const body = el("div", "body");
+    body.appendChild(header({ name: "Jamroom" }, m.ts, ["request"]));
+    body.appendChild(el("div", "notice-text", m.text));
+    const mine = state.me && (m.notify || []).some((key) => key.endsWith(`:${state.me.id}`));
+    if (mine && m.buttons && m.buttons.length) {
+      const box = drawButtons(m.buttons, "consent");
+      for (const btn of box.querySelectorAll("button")) {
+        const verb = btn.dataset.command.startsWith("/approve") ? "Approve" : "Decline";
+        const words = `${verb} ${m.text.replace(/^@[^:]+:\s*/, "").split(" wants")[0]}'s request ${m.request || ""}`.trim();
+        btn.dataset.name = words;
+        btn.setAttribute("aria-label", words);
+        btn.title = words;
+        btn.addEventListener("click", () => {
+          for (const other of box.querySelectorAll("button")) other.disabled = true;
+        });
+      }
+      body.appendChild(box);
+    }
+    row.appendChild(body);
+    return row;
   }
 
   function drawError(m) {
@@ -331,24 +515,49 @@
     row.appendChild(el("div", "avatar bot", "J"));
     const body = el("div", "body");
     body.appendChild(header({ name: "Jamroom" }, m.ts, [`for ${m.member.name}`]));
-    body.appendChild(el("div", "error-msg", `✕ ${m.text}`));
+    if (m.request) {
+      body.appendChild(el("div", "notice-text", m.outcome || m.text)); // a decision, not a fault
+      declined(m.request, m.outcome || m.text);
+    } else {
+      body.appendChild(el("div", "error-msg", `✕ ${m.text}`));
+    }
     row.appendChild(body);
     return row;
   }
 
   // ---- threads and the member ----------------------------------------------------------------
 
+  // Titles cut short can read the same: those get the thread's start time and id, so each is told apart.
+  function titles(threads) {
+    const seen = new Map();
+    for (const t of threads) seen.set(short(t.title), (seen.get(short(t.title)) || 0) + 1);
+    return new Map(threads.map((t) => [t.id, seen.get(short(t.title)) > 1
+      ? `${short(t.title)} · ${clock(t.created)} · ${t.id.replace(/^jam-/, "")}` : t.title]));
+  }
+
+  function short(title) {
+    return (title || "").slice(0, 28).trim();
+  }
+
   function drawThreads() {
     const nav = $("threads");
     nav.replaceChildren();
+    const names = titles(state.threads);
+    const pick = $("thread-switch");
+    pick.replaceChildren();
     for (const t of state.threads) {
       const b = el("button", t.id === state.thread ? "thread active" : "thread");
       b.type = "button";
       b.appendChild(el("span", "hash", "#"));
-      b.append(t.title);
+      b.append(names.get(t.id));
       b.title = `${t.title} (${t.id})`;
+      if (t.id === state.thread) b.setAttribute("aria-current", "true");
       b.addEventListener("click", () => join(t.id));
       nav.appendChild(b);
+      const option = el("option", "", names.get(t.id));
+      option.value = t.id;
+      option.selected = t.id === state.thread;
+      pick.appendChild(option);
     }
     const watched = $("community");
     watched.replaceChildren();
@@ -361,9 +570,13 @@
       b.title = `${t.title} (read-only)`;
       b.addEventListener("click", () => join(t.id));
       watched.appendChild(b);
+      const option = el("option", "", `${t.platform}: ${t.title} (read-only)`);
+      option.value = t.id;
+      option.selected = t.id === state.thread;
+      pick.appendChild(option);
     }
     const current = state.readonly || state.threads.find((t) => t.id === state.thread);
-    $("thread-title").textContent = current ? current.title : "new jam";
+    $("thread-title").textContent = current ? (names.get(current.id) || current.title) : "new jam";
     $("thread-sub").textContent = state.readonly
       ? `${state.readonly.platform} · read-only snapshot from the ledger`
       : `#${state.thread} · share this page's address to jam in this thread`;
@@ -383,6 +596,9 @@
   function drawMe() {
     if (!state.me) return;
     $("me-name").textContent = state.me.name;
+    $("me-name").setAttribute("aria-label", `Your display name: ${state.me.name}. Change it`);
+    $("m-name").textContent = state.me.name;
+    $("m-name").setAttribute("aria-label", `Your display name: ${state.me.name}. Change it`);
     $("me-role").textContent = state.me.moderator ? "moderator" : "member";
   }
 
@@ -419,11 +635,39 @@
     return state.catalog.commands.find((c) => c.name === head);
   }
 
-  function sendText(text) {
+  // The free text of a command (its prompt), without the name:value options the catalog knows.
+  function promptOf(cmd, text) {
+    const names = new Set(cmd.options.map((o) => o.name));
+    return text.trim().replace(/^\S+\s*/, "")
+      .replace(/(^|\s)([A-Za-z][\w-]*):("[^"]*"|\S*)/g, (all, lead, key) => (names.has(key.toLowerCase()) ? lead : all))
+      .replace(/\s--\S+(\s+\S+)?/g, "")
+      .trim();
+  }
+
+  // The same limits and words as /help and the parser, said before anything is sent.
+  function tooLong(text) {
+    const cmd = commandOf(text);
+    const free = cmd && cmd.options.find((o) => o.type === "string" && o.required && o.max_length);
+    if (free) {
+      const size = promptOf(cmd, text).length;
+      if (size > free.max_length) {
+        return `${free.name} is too long: ${size.toLocaleString("en")} characters (limit ${free.max_length.toLocaleString("en")}, as /help ${cmd.name} says); your text is still in the box`;
+      }
+    }
+    if (text.length > MAX_TEXT) {
+      return `command is too long: ${text.length.toLocaleString("en")} characters (limit ${MAX_TEXT.toLocaleString("en")}); your text is still in the box`;
+    }
+    return null;
+  }
+
+  function sendText(text, typed) {
     text = text.trim();
-    if (!text) return;
-    if (!state.me) return askName();
+    if (!text) return false;
+    if (!state.me) { askName(); return false; }
     if (!text.startsWith("/")) text = `/${text}`;
+    const refusal = tooLong(text);
+    if (refusal) { notice(refusal); return false; }
+    notice("");
     const id = uuid();
     const data = { type: "send", id, text };
     const cmd = commandOf(text);
@@ -432,14 +676,20 @@
       setUpload(null);
     }
     state.pending.set(id, text);
+    state.sent.set(id, typed || text);
+    const empty = $("empty");
+    if (empty) empty.remove();
+    $("messages").appendChild(echo(id, text)); // at once, before the server answers
+    scrollDown(true);
     if (!post(data)) notice("not connected — your command goes out when the connection is back");
+    return true;
   }
 
   function submit() {
     const box = $("command");
     const text = box.value;
     if (!text.trim()) return;
-    sendText(text);
+    if (!sendText(text, text)) return; // refused here: the text stays in the box
     box.value = "";
     closeCompletion();
     updateHint();
@@ -457,12 +707,44 @@
     const x = el("button", "", "✕");
     x.type = "button";
     x.title = "Remove";
+    x.setAttribute("aria-label", `Remove the attached file ${info.name}`);
     x.addEventListener("click", () => setUpload(null));
     chip.appendChild(x);
   }
 
+  const EXTENSIONS = { mid: "audio/midi", midi: "audio/midi", png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg",
+    webp: "image/webp", gif: "image/gif", wav: "audio/wav", mp3: "audio/mpeg", ogg: "audio/ogg", flac: "audio/flac",
+    txt: "text/plain", pdf: "application/pdf" };
+
+  function fileCommands() {
+    return state.catalog.commands.filter((c) => c.file)
+      .map((c) => ({ cmd: c, opt: c.options.find((o) => o.name === c.file) }));
+  }
+
+  // Which command takes a file of this type, or a one-line refusal naming what the commands do take.
+  function fitFor(name, mime) {
+    const takers = fileCommands();
+    const fits = takers.find((t) => (t.opt.mimes || []).includes(mime));
+    if (fits || !takers.length) return { fits: fits && fits.cmd };
+    const family = mime.startsWith("text/") ? "a text file" : mime.startsWith("image/") ? "a picture"
+      : mime.startsWith("audio/") ? "a sound file" : mime.startsWith("video/") ? "a video" : `a ${mime} file`;
+    const what = takers.map((t) => `/${t.cmd.name} takes ${t.opt.allowed.replace(/^an attached /, "")}`)
+      .filter((v, i, all) => all.indexOf(v) === i).join("; ");
+    return { refusal: `${name} is ${family}, and no command takes that: ${what}` };
+  }
+
+  function guessMime(file) {
+    const ext = (/\.([A-Za-z0-9]+)$/.exec(file.name) || [])[1];
+    return file.type || (ext && EXTENSIONS[ext.toLowerCase()]) || "";
+  }
+
   async function upload(file) {
     if (!file) return;
+    const guess = guessMime(file);
+    if (guess && guess !== "application/octet-stream") {
+      const early = fitFor(file.name, guess);
+      if (early.refusal) return notice(early.refusal);
+    }
     if (file.size > UPLOAD_LIMIT) {
       notice(`that file is too large: ${(file.size / 1e6).toFixed(1)} MB (the studio takes files up to 10 MB)`);
       return;
@@ -473,11 +755,11 @@
       const response = await fetch("/studio/upload", { method: "POST", body: form, credentials: "same-origin" });
       const data = await response.json();
       if (!response.ok) return notice(data.error || `upload failed (${response.status})`);
+      const found = fitFor(data.name, data.mime);
+      if (found.refusal) return notice(found.refusal);
       setUpload(data);
       const box = $("command");
-      const takes = state.catalog.commands.filter((c) => c.file);
-      const fits = takes.find((c) => (c.options.find((o) => o.name === c.file).mimes || []).includes(data.mime));
-      if (!box.value.trim() && (fits || takes[0])) box.value = `/${(fits || takes[0]).name} `;
+      if (!box.value.trim() && found.fits) box.value = `/${found.fits.name} `;
       box.focus();
       updateHint();
     } catch (err) {
@@ -599,8 +881,10 @@
       item.appendChild(el("div", "n", `/${c.name}${c.moderator ? "  (moderators)" : ""}`));
       item.appendChild(el("div", "d", c.description));
       for (const ex of c.examples) {
-        const chip = el("span", "ex", ex);
+        const chip = el("button", "ex", ex);
+        chip.type = "button";
         chip.title = "Put this in the command box";
+        chip.setAttribute("aria-label", `Put the example ${ex} in the command box`);
         chip.addEventListener("click", () => {
           $("command").value = ex.includes("<") ? `/${c.name} ` : ex;
           $("command").focus();
@@ -608,7 +892,6 @@
         });
         item.appendChild(chip);
       }
-      item.title = c.help;
       body.appendChild(item);
     }
   }
@@ -629,9 +912,21 @@
     box.addEventListener("blur", () => setTimeout(closeCompletion, 150));
     $("send").addEventListener("click", submit);
     $("new-thread").addEventListener("click", () => post({ type: "new_thread" }));
+    $("m-new").addEventListener("click", () => post({ type: "new_thread" }));
     $("me-name").addEventListener("click", () => askName());
-    $("help-toggle").addEventListener("click", () => { $("help").hidden = !$("help").hidden; });
-    $("help-close").addEventListener("click", () => { $("help").hidden = true; });
+    $("m-name").addEventListener("click", () => askName());
+    $("thread-switch").addEventListener("change", (e) => join(e.target.value));
+    const toggleHelp = (open) => {
+      $("help").hidden = !open;
+      $("help-toggle").setAttribute("aria-expanded", String(open));
+      if (open) $("help-close").focus(); else $("help-toggle").focus();
+    };
+    $("help-toggle").addEventListener("click", () => toggleHelp($("help").hidden));
+    $("help-close").addEventListener("click", () => toggleHelp(false));
+    $("notice-close").addEventListener("click", () => { notice(""); $("command").focus(); });
+    $("viewer-close").addEventListener("click", () => $("viewer").close());
+    $("viewer").addEventListener("click", (e) => { if (e.target === $("viewer")) $("viewer").close(); });
+    $("messages").addEventListener("scroll", () => { state.stick = atBottom(); }, { passive: true });
     $("attach").addEventListener("click", () => $("file").click());
     $("file").addEventListener("change", (e) => { upload(e.target.files[0]); e.target.value = ""; });
     $("name-form").addEventListener("submit", (e) => {
