@@ -62,7 +62,8 @@ class FakeDiscord:
         self.calls: list[Call] = []
         self.cdn: dict[str, tuple[bytes, str]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
-        self.ids = itertools.count(1_000_000_000_000_000_000)
+        # snowflakes are unique across restarts too (the queue remembers event ids): start each fake elsewhere
+        self.ids = itertools.count(1_000_000_000_000_000_000 + (time.time_ns() // 1000 % 10**14) * 1000)
         self.changed = asyncio.Event()
         self.identified = asyncio.Event()
         self.fail_webhooks = 0  # answer this many follow-ups with 401 (an expired token)
