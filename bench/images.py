@@ -12,13 +12,14 @@ Figures (all printed; the script asserts nothing):
   means that subject's own mask covers ≥ 1 % of the cell (target ≥ 90 %).
 * ``colour``: share of a coloured subject's pixels in its colour's hue, and with two colour words
   the second colour's share of all coloured pixels (target ≥ 15 %).
+* ``variations``: how far /vary subtle and strong move the focal subject.
 * ``edges``: fine detail (luminance minus its 1.5 px blur) of a 2048 px upscale against its
   512 px cell resized ×4: an upscale that draws more detail beats a resized copy.
 
 Run from the repository root: ``python -m bench.images [--runs 3] [--only timing,coverage]``.
 ``--old DIR`` runs the same measurements on another checkout's ``generators`` (e.g. one made
 with ``git archive <commit> generators bench | tar -x -C DIR``), for "old beside new" tables.
-``--gallery DIR`` writes the gallery (every style on three prompts, 512 px JPEG grids).
+``--gallery DIR`` writes the gallery (every style on three prompts, 384 px JPEG grids).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ TWO_COLOURS = (
 GALLERY = (
     "a lighthouse on a rocky shore in a storm",
     "a red fox in the snow at dawn",
-    "a cellist on a hill under the stars",
+    "a heron by the river at dusk",
 )
 
 
@@ -243,16 +244,35 @@ def edges(styles: list[str]) -> None:
         print(f"  {style:11s} resized {a:.4f} | upscale {b:.4f} | ratio {b / a:.2f}")
 
 
+def variations() -> None:
+    """How far /vary subtle and strong move the focal subject (centroid shift, share of the width)."""
+    from generators.image.vary import AMOUNTS
+
+    print("variations: mean shift of the focal subject's centre (fraction of the picture), 6 prompts × 4 takes")
+    for name, amount in AMOUNTS.items():
+        shifts = []
+        for k, prompt in enumerate(SENSITIVITY[:6]):
+            cells, _ = sketch_recipes({"prompt": prompt, "style": "flow"}, k)
+            base = cells[0]
+            focal = base.subjects[0]
+            origin = subject_masks(base, 256, 256)[focal]
+            for take in range(4):
+                moved = subject_masks(base.varied(1000 + take, amount), 256, 256)[focal]
+                a, b = np.argwhere(origin).mean(axis=0), np.argwhere(moved).mean(axis=0)
+                shifts.append(float(np.hypot(*(a - b))) / 256)
+        print(f"  {name:6s} (amount {amount}): mean {statistics.fmean(shifts):.3f}, max {max(shifts):.3f}")
+
+
 def gallery(root: Path, styles: list[str]) -> None:
-    """Every style on three prompts: 512 px JPEG grids (seed 7), named style-N.jpg."""
+    """Every style on three prompts: 384 px JPEG grids (seed 7), named style-N.jpg."""
     root.mkdir(parents=True, exist_ok=True)
     sketcher = SketchGenerator()
     for style in styles:
         for n, prompt in enumerate(GALLERY, start=1):
             grid = sketcher.generate(_spec(prompt=prompt, style=style), [], 7)
-            image = Image.fromarray(_png_rgb(grid.outputs[0].data)).resize((512, 512), Image.Resampling.LANCZOS)
+            image = Image.fromarray(_png_rgb(grid.outputs[0].data)).resize((384, 384), Image.Resampling.LANCZOS)
             path = root / f"{style}-{n}.jpg"
-            image.save(path, "JPEG", quality=82, optimize=True)
+            image.save(path, "JPEG", quality=80, optimize=True)
             print(f"  {path}  /sketch prompt:{prompt!r} style:{style} seed:7")
 
 
@@ -260,7 +280,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--styles", default=",".join(STYLES))
-    parser.add_argument("--only", default="timing,sensitivity,coverage,colour,edges")
+    parser.add_argument("--only", default="timing,sensitivity,coverage,colour,edges,variations")
     parser.add_argument("--old", default=None, help="measure another checkout's generators (path)")
     parser.add_argument("--gallery", type=Path, default=None, help="write the gallery here and stop")
     args = parser.parse_args()
@@ -271,7 +291,8 @@ def main() -> None:
         return
     only = set(args.only.split(","))
     for name, fn in (("timing", lambda: timing(styles, args.runs)), ("sensitivity", lambda: sensitivity(styles)),
-                     ("coverage", coverage), ("colour", lambda: colour(styles)), ("edges", lambda: edges(styles))):
+                     ("coverage", coverage), ("colour", lambda: colour(styles)), ("edges", lambda: edges(styles)),
+                     ("variations", variations)):
         if name in only:
             fn()
     print(f"peak RSS: {_rss_mb():.0f} MB")

@@ -25,6 +25,8 @@ SKIES: dict[str, tuple[float, float]] = {
     "dawn": (0.5, 0.88), "noon": (0.72, 0.92), "dusk": (0.3, 0.82), "night": (0.05, 0.26), "neon": (0.08, 0.4),
 }
 LIGHTS = tuple(SKIES)
+#: Variation steps at least this large may move the composition, not just nudge it.
+STRONG = 0.3
 SPACE = frozenset({"stars", "planet", "comet", "galaxy", "aurora", "eclipse", "earth"})
 #: Focal sizes (long side of the drawing, in short-side units) per family.
 SIZES = {"quad": 0.5, "bird": 0.4, "swim": 0.42, "figure": 0.55, "building": 0.62, "vehicle": 0.5, "boat": 0.52,
@@ -144,7 +146,10 @@ def build_scene(subjects: Sequence[str], aspect: float, dice: Dice, light: str =
             horizon = hd.real(0.3, 0.4)  # a pond seen from above: the water fills most of the picture
     scene.horizon = horizon
     h = horizon if horizon is not None else 0.8
-    side = dice.child("side").chance(0.5, stable=True)
+    sd = dice.child("side")
+    # A strong variation may mirror the composition (the focal subject moves to the other third);
+    # a subtle one keeps it.
+    side = sd.chance(0.5, stable=sd.nudge < STRONG)
     focal_x = 2 / 3 if side else 1 / 3
     other_x = 1 - focal_x
     tone_thing = 0.16
@@ -225,9 +230,9 @@ def _slots(dice: Dice, things: Sequence[str], focal_x: float, other_x: float, h:
     for k, name in enumerate(things):
         info = SUBJECT_INFO[name]
         d = dice.child(name)
-        size = SIZES.get(info.family, 0.5) * (1.0, 0.72, 0.5, 0.42, 0.36, 0.32)[min(k, 5)]
+        size = SIZES.get(info.family, 0.5) * (1.0, 0.72, 0.5, 0.42, 0.36, 0.32)[min(k, 5)] * d.real(0.88, 1.12)
         x = focal_x if k == 0 else other_x if k == 1 else d.real(0.15, 0.85)
-        x += d.real(-0.04, 0.04)
+        x += d.real(-0.09, 0.09)  # continuous, so a strong variation moves the composition further
         fade = (0.0, 0.12, 0.25, 0.3, 0.35, 0.4)[min(k, 5)]
         if info.place == "air":
             base = d.real(0.3, 0.45) * h + size * 0.5

@@ -44,6 +44,11 @@ class Dice:
         self._weights = [min(max(a, 0.0), 1.0) for _, a in self.jitter]
         self._base_of_last: np.ndarray | float = 0.0
 
+    @property
+    def nudge(self) -> float:
+        """The largest single step of variation applied (0 for an original)."""
+        return max(self._weights, default=0.0)
+
     def child(self, key: str, damp: float = 1.0) -> Dice:
         """An independent stream for one part of the picture.
 

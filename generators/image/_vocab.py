@@ -150,7 +150,8 @@ _ENTRIES = [
     _s("fisherman", P, "angler fisher", pose="stand", hat="brim", hold="rod"),
     _s("sailor", P, "seaman captain mariner", hat="brim", pose="stand"),
     _s("dancer", P, "ballerina dancing", pose="dance", dress=True, hair=True),
-    _s("musician", P, "guitarist busker bard minstrel troubadour", pose="play", hold="guitar"),
+    _s("musician", P, "guitarist busker bard minstrel troubadour cellist violinist pianist drummer harpist "
+       "trumpeter flautist saxophonist fiddler", pose="play", hold="guitar"),
     _s("singer", P, "vocalist crooner diva", pose="reach", dress=True, hair=True),
     _s("king", P, "emperor monarch prince", hat="crown", dress=True, hold="staff"),
     _s("queen", P, "empress princess", hat="crown", dress=True, hair=True),

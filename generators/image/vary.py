@@ -18,7 +18,7 @@ from generators.image._recipe import UPSCALE_LONG, cell_seeds, render, size_for
 from generators.image._words import STYLES
 
 #: How far a variation moves each random choice (0 = identical, 1 = unrelated).
-AMOUNTS = {"subtle": 0.15, "strong": 0.3}
+AMOUNTS = {"subtle": 0.15, "strong": 0.45}
 
 
 def _pick(spec: Mapping[str, Any], key: str = "pick") -> int | None:
