@@ -140,3 +140,39 @@ def test_catalog_declares_the_image_commands_and_buttons():
     for command in cat.all():
         if command.generator:
             assert command.generator in registry.generators()
+
+
+def test_no_leaves_out_subjects_and_colours():
+    result = sketch("a red fox and a rabbit by a lake", 2, no=["rabbits", "red"])
+    [recipe, *_] = read_recipes(primary(result))[0]
+    assert recipe.subjects == ("fox", "lake") and not recipe.tints
+    assert read_recipes(primary(result))[1]["no"] == ["rabbits", "red"]
+
+
+def test_alt_text_says_what_was_drawn_in_which_colours_and_style():
+    result = sketch("a red fox in the snow at dusk", 3, style="watercolour")
+    alt = result.facts["alt"]
+    assert alt.startswith("a red fox and snow at dusk, watercolour wash in ")
+    assert "the fox on the" in alt
+
+
+def test_the_recipe_names_each_subject_and_the_word_it_came_from():
+    cells_, _ = read_recipes(primary(sketch("two wolves howling under a crescent moon", 4)))
+    assert cells_[0].subjects == ("wolf", "moon") and cells_[0].words == ("wolves", "moon")
+    assert cells_[0].mods == ("crescent",)
+
+
+def test_a_tampered_recipe_colour_is_refused_not_drawn():
+    data = primary(sketch("a red fox", 1))
+    bad = data.replace(b'"tints":[["fox","#', b'"tints":[["fox","#zz', 1)
+    assert bad != data
+    assert read_recipes(bad) is None
+
+
+def test_vocabulary_reaches_300_subjects_through_1500_words():
+    from generators.image._vocab import SUBJECT_INFO, WORDS
+
+    assert len(SUBJECT_INFO) >= 300 and len(WORDS) >= 1500
+    for word, subject in (("foxes", "fox"), ("wolves", "wolf"), ("geese", "goose"), ("rocky", "rocks"),
+                          ("polar bears", "polar bear"), ("skyscrapers", "skyscraper"), ("yachts", "sailboat")):
+        assert read_prompt(f"some {word} here").subjects == (subject,), word
