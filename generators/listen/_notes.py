@@ -179,10 +179,11 @@ def chord_notes(post: Posteriors, th: Thresholds = CHORDS) -> list[Heard]:
 
 
 def _drop_overtones(notes: list[Heard], window: float = 0.035) -> list[Heard]:
-    """Drop a quieter note an octave, twelfth or two octaves above a note that starts with it (an overtone)."""
+    """Drop a clearly quieter note an octave, twelfth or two octaves above one struck with it (an overtone)."""
     kept = []
     for n in notes:
-        ghost = any(abs(m.start - n.start) <= window and n.pitch - m.pitch in (12, 19, 24) and m.velocity >= n.velocity
+        ghost = any(abs(m.start - n.start) <= window and n.pitch - m.pitch in (12, 19, 24)
+                    and m.velocity >= n.velocity + 12
                     for m in notes)
         if not ghost:
             kept.append(n)

@@ -150,7 +150,7 @@ def to_score(notes: Sequence[Heard], timing: Timing, quantize: str, program: int
 
 
 def _split(notes: list[Note], single_line: bool) -> tuple[list[Note], list[Note]]:
-    """Melody = the highest note at each onset (one at a time); the rest, if any, are chords."""
+    """Melody = the highest note at each onset (QUALITY.md's lead line), one at a time; the rest are chords."""
     ordered = sorted(notes, key=lambda n: (n.start, -n.pitch))
     melody: list[Note] = []
     rest: list[Note] = []
@@ -159,7 +159,9 @@ def _split(notes: list[Note], single_line: bool) -> tuple[list[Note], list[Note]
             rest.append(n)
             continue
         if melody and melody[-1].end > n.start:
-            if single_line or n.pitch >= melody[-1].pitch:
+            # the highest new note takes over the line, unless it is far below a melody note still sounding
+            # (then it is accompaniment struck under a held melody note)
+            if single_line or n.pitch > melody[-1].pitch - 12:
                 prev = melody[-1]
                 melody[-1] = Note(prev.start, max(n.start - prev.start, 1), prev.pitch, prev.vel)
             else:
