@@ -2,6 +2,7 @@
 
     python bench/studio_fuzz.py fuzz [--frames 10000] [--tabs 10] [--seed 1]
     python bench/studio_fuzz.py refused [--commands 10000] [--size 4000] [--threads 20]
+    python bench/studio_fuzz.py outage [--commands 3]
 
 Starts `jamroom serve` (memory queue, studio only, a temporary data folder) on a free
 loopback port, from whatever code is first on PYTHONPATH (so the same script measures an
@@ -10,6 +11,8 @@ numbers, control characters, binary frames, over-long text, bad thread and uploa
 and prints cases sent, replies, sockets closed by the server, server-side tracebacks and
 whether every tab still answers.  ``refused`` sends commands the parser refuses (each
 about ``--size`` bytes), spread over threads, and prints the server's RSS before and after.
+``outage`` starts a private ``redis-server``, serves on it, freezes it (SIGSTOP) and sends
+``--commands`` commands from one tab at once: it prints when each was answered, and /healthz's status.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import contextlib
 import json
 import os
 import random
+import signal
 import socket
 import subprocess
 import sys
@@ -44,12 +48,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(data: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
+def serve(data: Path, redis_url: str | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
     port = free_port()
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("JAMROOM_") and k not in ("REDIS_URL", "DATABASE_URL")}
-    env.update(JAMROOM_DATA=str(data), JAMROOM_QUEUE="memory", JAMROOM_CONCURRENCY="1",
+    env.update(JAMROOM_DATA=str(data), JAMROOM_QUEUE="redis" if redis_url else "memory", JAMROOM_CONCURRENCY="1",
                JAMROOM_LOG_LEVEL="WARNING", JAMROOM_RATE_LIMIT="20")
+    if redis_url:
+        env.update(REDIS_URL=redis_url, JAMROOM_REDIS_PREFIX=f"outage{port}")
     log = data / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-c", "import sys; from bot.cli.main import main; sys.exit(main())",
@@ -274,6 +280,67 @@ async def refused(base: str, pid: int, commands: int, size: int, threads: int) -
             tab.reader.cancel()
 
 
+@contextlib.contextmanager
+def private_redis(folder: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = free_port()
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(folder)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+            if time.monotonic() > deadline:
+                raise SystemExit("redis-server did not start")
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0", proc
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGCONT)
+        proc.terminate()
+        proc.wait(10)
+
+
+async def outage(base: str, redis: subprocess.Popen[bytes], commands: int) -> None:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
+        news = asyncio.Event()
+        tab = await open_tab(session, base, "outage", news)
+        await until(lambda: tab.replies["welcome"] > 0, news, 30)
+        warm = event_id()  # a running server has imported its generators; a cold one spends seconds on it
+        await tab.ws.send_json({"type": "send", "id": warm, "text": "/sketch warm up"})
+        await until(lambda: warm in tab.answered, news, 60)
+        os.kill(redis.pid, signal.SIGSTOP)
+        try:
+            sent: dict[str, float] = {}
+            answered: dict[str, float] = {}
+            for i in range(commands):
+                eid = event_id()
+                sent[eid] = time.perf_counter()
+                await tab.ws.send_json({"type": "send", "id": eid, "text": f"/sketch frozen redis {i}"})
+
+            def note() -> bool:
+                now = time.perf_counter()
+                for eid in sent:
+                    if eid in tab.answered and eid not in answered:
+                        answered[eid] = now
+                return len(answered) == len(sent)
+
+            await until(note, news, 60)
+            took = [answered[e] - sent[e] for e in sent if e in answered]
+            print(f"{commands} commands from one tab while Redis is frozen: answered after "
+                  + ", ".join(f"{t:.2f} s" for t in took) + f"; slowest {max(took, default=float('nan')):.2f} s; "
+                  f"{len(took)}/{commands} answered")
+            t0 = time.perf_counter()
+            async with session.get(base + "/healthz", timeout=aiohttp.ClientTimeout(total=30)) as h:
+                status, body = h.status, (await h.text())[:200]
+            print(f"/healthz while Redis is frozen: {status} {body.strip()} after {time.perf_counter() - t0:.2f} s")
+        finally:
+            os.kill(redis.pid, signal.SIGCONT)
+        await tab.ws.close()
+        tab.reader.cancel()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="mode", required=True)
@@ -285,10 +352,17 @@ def main() -> None:
     r.add_argument("--commands", type=int, default=10_000)
     r.add_argument("--size", type=int, default=4000, help="characters per command (the parser's limit is 4,000)")
     r.add_argument("--threads", type=int, default=20)
+    o = sub.add_parser("outage")
+    o.add_argument("--commands", type=int, default=3)
     args = parser.parse_args()
     import bot
 
     print(f"code under test: {Path(bot.__file__).resolve().parent.parent}")
+    if args.mode == "outage":
+        with tempfile.TemporaryDirectory() as tmp, private_redis(Path(tmp)) as (url, redis), \
+                serve(Path(tmp), url) as (base, _, _):
+            asyncio.run(outage(base, redis, args.commands))
+        return
     with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (base, proc, log):
         if args.mode == "refused":
             asyncio.run(refused(base, proc.pid, args.commands, args.size, args.threads))
