@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generators.music import learned  # noqa: E402
-from generators.music.heldout import heldout_ids  # noqa: E402
-from generators.music.train import ALL, load_tunes  # noqa: E402
+from generators.music import learned
+from generators.music.heldout import heldout_ids
+from generators.music.train import ALL, load_tunes
 
 
 def main() -> None:
@@ -49,7 +49,8 @@ def main() -> None:
             per_tune.append(sum(b) / len(b))
         label = "Bach sopranos" if collection == "bach" else collection
         print(f"{label:14s} {len(chosen):4d} tunes {len(bits):6d} notes  {statistics.mean(bits):.3f} bits/note "
-              f"(tune median {statistics.median(per_tune):.3f})  {1e6 * (time.perf_counter() - t0) / len(bits):.0f} µs/note")
+              f"(tune median {statistics.median(per_tune):.3f})  "
+              f"{1e6 * (time.perf_counter() - t0) / len(bits):.0f} µs/note")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from generators.base import KIND_MUSIC, GeneratorError, InputFile, Result
-from generators.music import develop
+from generators.music import chorale, develop
 from generators.music.package import package
 from generators.music.score import Score
 from generators.music.source import midi_input, score_from_midi
@@ -21,7 +21,7 @@ def parent_score(inputs: Sequence[InputFile], slot: str | None = "to") -> Score:
 
 
 class _BuiltOn:
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     accepts: ClassVar[frozenset[str]] = frozenset({KIND_MUSIC})
     name: ClassVar[str]
     command: ClassVar[str]
@@ -72,8 +72,9 @@ class HarmonizeMusic(_BuiltOn):
     command = "harmonize"
 
     def transform(self, score, spec, rng):
-        new, _ = develop.harmonize_score(score, rng)
-        return new, "harmonized", "harmonized"
+        new, harmonization = develop.harmonize_score(score, rng)
+        names = " ".join(chorale.chord_names(harmonization, new.key))
+        return new, "harmonized", f"harmonized in four parts (alto, tenor, bass): {names}"
 
 
 class DrumifyMusic(_BuiltOn):

@@ -13,13 +13,14 @@ from dataclasses import replace
 import numpy as np
 
 from generators.base import GeneratorError
-from generators.music import accompany, drums
+from generators.music import accompany, chorale, comping, drums, learned, phrases, style
 from generators.music.analysis import infer_harmony
-from generators.music.melody_line import Harmony, compose_melody, to_notes
+from generators.music.melody_line import Harmony
 from generators.music.score import CHANNELS, SIXTEENTH, Note, Part, Score, monophonic
+from generators.music.sketch import apply_swing
 from generators.music.theory import Key, instrument_for_program
 
-MAX_BARS = 32
+MAX_BARS = 64
 LAYER_PROGRAMS = {"counter-melody": 71, "arpeggio": 46, "pad": 89}
 
 
@@ -37,37 +38,19 @@ def _alter(key: Key, pitch: int, new_degree: int) -> int:
 
 
 def vary_score(score: Score, amount: str, rng: np.random.Generator) -> Score:
-    """A variation: bar 1's motif keeps its contour (moved within the key when ``strong``); the rest is ornamented,
-    re-rhythmed or inverted; the final note stays put."""
+    """A variation. ``subtle``: same rhythm and contour, some notes changed to ones the model likes there.
+    ``strong``: the motif in bar 1 kept, the other phrases re-drawn from the model in the member's style
+    (no big leaps at bar lines), with new comping over the same chords."""
     melody = score.melody()
     if melody is None or not melody.notes:
         raise GeneratorError("that sketch has no melody to vary; for a new groove run /beat again with another seed")
     strong = amount == "strong"
-    key, bar_ticks = score.key, score.bar_ticks
+    model = learned.load()
     line = monophonic(melody.notes)
-    last_bar = (line[-1].start // bar_ticks) if line else 0
-    out: list[Note] = []
-    shift = int(rng.choice([-2, 2])) if strong else 0
-    for bar in range(score.bars):
-        notes = [n for n in line if n.start // bar_ticks == bar]
-        if not notes:
-            continue
-        if bar == last_bar and score.bars > 1:
-            out.extend(notes)  # keep the ending: the tonic on a strong beat
-        elif bar == 0:
-            out.extend(replace(n, pitch=_alter(key, n.pitch, key.degree_of(n.pitch) + shift)) for n in notes)
-        else:
-            choice = rng.random()
-            if strong and choice < 0.35:
-                out.extend(_invert(notes, key))
-            elif choice < (0.55 if strong else 0.5):
-                out.extend(_ornament(notes, key, rng))
-            elif choice < (0.8 if strong else 0.75):
-                out.extend(_rhythm(notes))
-            else:
-                out.extend(_neighbours(notes, key, rng, 0.5 if strong else 0.3))
-    if [n.pitch for n in out] == [n.pitch for n in line] and [n.start for n in out] == [n.start for n in line]:
-        out = _ornament(out, key, rng, force=True)
+    out = style.vary_strong(model, score, line, rng) if strong else style.vary_subtle(model, score, line, rng)
+    if strong:
+        swing = score.swing if score.swing > 0 else style.measured_swing(line)
+        out = apply_swing(out, swing)
     inst = instrument_for_program(melody.program)
     out = [replace(n, pitch=max(inst.low, min(inst.high, n.pitch))) for n in out]
     new = score.copy()
@@ -75,7 +58,14 @@ def vary_score(score: Score, amount: str, rng: np.random.Generator) -> Score:
     new.parts[index] = replace(new.parts[index], notes=sorted(out))
     if strong:
         new = _restyle_accompaniment(new, rng)
-    return new
+    return _credited(new, model)
+
+
+def _credited(score: Score, model: learned.Model) -> Score:
+    credit = dict(model.credit)
+    if any(m.get("name") == credit["name"] for m in score.models):
+        return score
+    return replace(score, models=(*score.models, credit))
 
 
 def _invert(notes: list[Note], key: Key) -> list[Note]:
@@ -178,38 +168,68 @@ def layer_score(score: Score, part: str, rng: np.random.Generator) -> Score:
 
 
 def continue_score(score: Score, bars: int, rng: np.random.Generator) -> tuple[Score, int]:
-    """The sketch followed by ``bars`` new bars that develop its opening motif and end on the tonic.
+    """The sketch followed by ``bars`` new bars in its own style (the model's short-term memory of its melody),
+    keeping key, meter, swing and register, closing on the tonic.
 
-    Returns the new score and how many bars were actually added (the total stays within 32).
+    Returns the new score and how many bars were added. A sketch would grow past 64 bars only by
+    dropping its opening: the continuation then follows its last bars.
     """
-    add = min(bars, MAX_BARS - score.bars)
-    if add <= 0:
-        raise GeneratorError(f"that sketch is already {score.bars} bars, the longest a sketch can be")
+    if bars < 1:
+        raise GeneratorError("bars must be at least 1")
+    add = min(bars, MAX_BARS)
     key, meter = score.key, score.meter
     genre = _genre(score)
-    harmony = accompany.plan_harmony(key, add, genre, rng)
     melody = score.melody()
+    model = learned.load()
+    if score.bars + add > MAX_BARS:
+        score = _last_bars(score, MAX_BARS - add)
     offset = score.total_ticks
     new = score.copy()
     new.bars = score.bars + add
     if melody is not None and melody.notes:
-        line = monophonic(melody.notes)
-        centre = 12 * round((np.median([n.pitch for n in line]) - 4 - key.tonic) / 12)
-        first_bar = [n for n in line if n.start < score.bar_ticks] or line[:4]
-        motif = [((n.start % score.bar_ticks) // SIXTEENTH, max(1, n.dur // SIXTEENTH), key.degree_of(n.pitch, centre))
-                 for n in first_bar]
-        after = key.degree_of(line[-1].pitch, centre)
-        degrees = compose_melody(key, meter, add, harmony, density=0.5, rng=rng, motif=motif, after=after)
-        notes = to_notes(degrees, key, octave_c=centre, legato=0.9, energy=0.6, rng=rng)
+        melody = score.melody()
+        notes, slots, swing = style.continuation(model, score, add, rng)
+        notes = apply_swing(notes, swing)
         inst = instrument_for_program(melody.program)
         notes = [replace(n, start=n.start + offset, pitch=max(inst.low, min(inst.high, n.pitch))) for n in notes]
         _extend(new, melody.role, notes)
+    else:
+        slots = phrases.plan_chords(model, key, add, score.bar_ticks, "full", rng)
+        swing = score.swing
+    harmony = _harmony_of(slots, key, add, score.bar_ticks)
     for part in score.parts:
         if part.role == "melody" or part is melody:
             continue
-        extra = _regenerate(part, key, harmony, meter, add, genre, rng)
+        if part.role in ("chords", "bass") and not part.is_drum:
+            maker = comping.chords_part if part.role == "chords" else comping.bass_part
+            fresh = maker(slots, key, meter, add, genre, 0.6, rng)
+            extra = apply_swing(fresh.notes, swing)
+            if part.role == "chords" and melody is not None:
+                extra = comping.keep_under(replace(fresh, notes=extra), [n for n in new.parts[0].notes]).notes
+        else:
+            extra = _regenerate(part, key, harmony, meter, add, genre, rng)
         _extend(new, part.role, [replace(n, start=n.start + offset) for n in extra])
-    return new, add
+    return _credited(new, model), add
+
+
+def _last_bars(score: Score, keep: int) -> Score:
+    """Only the last ``keep`` bars of a sketch, moved to start at bar 1."""
+    cut = (score.bars - keep) * score.bar_ticks
+    new = score.copy()
+    new.bars = keep
+    for p in new.parts:
+        p.notes = [replace(n, start=n.start - cut) for n in p.notes if n.start >= cut]
+    return new
+
+
+def _harmony_of(slots: list, key: Key, bars: int, bar_ticks: int) -> Harmony:
+    """The old one-chord-a-bar view of a chord plan, for the parts still drawn that way (pad, arpeggio)."""
+    roots = []
+    for b in range(bars):
+        slot = phrases.chord_at(slots, b * bar_ticks)
+        root_pc = (key.tonic + slot.chord // 8) % 12
+        roots.append(key.degree_of(60 + (root_pc - 60 % 12) % 12) % 7)
+    return Harmony(tuple(roots))
 
 
 def _extend(score: Score, role: str, notes: list[Note]) -> None:
@@ -238,19 +258,40 @@ def _regenerate(part: Part, key: Key, harmony: Harmony, meter: str, bars: int, g
 # --- harmonize and drumify ------------------------------------------------------
 
 
-def harmonize_score(score: Score, rng: np.random.Generator) -> tuple[Score, Harmony]:
-    """Chords chosen bar by bar to fit the melody (replacing any chords part), with smooth voice leading."""
+def harmonize_score(score: Score, rng: np.random.Generator) -> tuple[Score, chorale.Harmonization]:
+    """Four parts the way the chorales do it: new alto and tenor (the chords part) and a new bass under the
+    melody, chords chosen by the learned progression model with cadences at phrase ends."""
     melody = score.melody()
     if melody is None or not melody.notes:
         raise GeneratorError("there is no melody to harmonize in that sketch")
-    genre = _genre(score)
-    harmony = infer_harmony(score, from_melody_only=True, sevenths=genre in accompany.JAZZY)
-    chords = accompany.chords_part(score.key, harmony, score.meter, score.bars, genre, 0.6, rng)
-    chords.channel = CHANNELS["chords"]
-    new = score.with_part(chords)
-    if new.part("bass") is None:
-        new = new.with_part(accompany.bass_part(score.key, harmony, score.meter, score.bars, genre, 0.6, rng))
-    return new, harmony
+    model = learned.load()
+    h = chorale.harmonize(model, score)
+    upper: list[Note] = []
+    lower: list[Note] = []
+    for k, (a, b) in enumerate(zip(h.times, h.ends, strict=True)):
+        alto, tenor, bass = (int(x) for x in h.voices[k, 1:])
+        upper += [Note(a, b - a - 10, alto, 64), Note(a, b - a - 10, tenor, 60)]
+        lower.append(Note(a, b - a - 10, bass, 80))
+    program = 52 if melody.program not in (52, 53) else 48
+    old_bass = score.part("bass")
+    bass_program = old_bass.program if old_bass is not None else 32
+    new = score.copy()
+    new.parts = [p for p in new.parts if p.role not in ("chords", "bass", "pad", "arpeggio", "counter-melody")]
+    new = new.with_part(Part("chords", program, _tied(upper), CHANNELS["chords"], "alto and tenor"))
+    new = new.with_part(Part("bass", bass_program, _tied(lower), CHANNELS["bass"], "bass voice"))
+    return _credited(new, model), h
+
+
+def _tied(notes: list[Note]) -> list[Note]:
+    """Repeated pitches in consecutive slots held as one note, as a singer would."""
+    out: list[Note] = []
+    for n in sorted(notes, key=lambda x: (x.pitch, x.start)):
+        if out and out[-1].pitch == n.pitch and out[-1].start + out[-1].dur + 10 >= n.start:
+            last = out[-1]
+            out[-1] = replace(last, dur=n.start + n.dur - last.start)
+        else:
+            out.append(n)
+    return sorted(out)
 
 
 def drumify_score(score: Score, rng: np.random.Generator) -> Score:

@@ -14,7 +14,7 @@ import soundfile as sf
 from test_music_support import as_inputs, outputs, spec
 
 from generators.base import GeneratorError
-from generators.music import develop
+from generators.music import chord_vocab, develop
 from generators.music.build import ContinueMusic, LayerMusic, VaryMusic
 from generators.music.export import ExportMusic
 from generators.music.interpolate import InterpolateMusic
@@ -51,7 +51,8 @@ def test_variation_differs_but_keeps_the_opening_contour(amount):
         assert [(n.start, n.pitch) for n in a] != [(n.start, n.pitch) for n in b], seed
         assert contour(_bar(a, source, 0)) == contour(_bar(b, varied, 0)), seed
         assert b[-1].pitch % 12 == source.key.tonic, seed
-        assert all(source.key.contains(n.pitch) for n in b), seed
+        # the learned melodies borrow chord tones (a minor key's leading note): mostly in key, not all
+        assert np.mean([source.key.contains(n.pitch) for n in b]) >= 0.85, seed
 
 
 def test_layer_adds_each_part_fitted_to_the_sketch():
@@ -95,12 +96,20 @@ def test_continuation_starts_where_the_source_ends_and_resolves_home():
             assert any(n.start >= end for n in longer.part(role).notes), role
 
 
-def test_continue_is_capped_at_32_bars():
+def test_continue_grows_to_64_bars_then_follows_the_last_bars():
     source = _source(2, bars=30)
-    longer, added = develop.continue_score(source, 8, np.random.default_rng(1))
-    assert added == 2 and longer.bars == 32
-    with pytest.raises(GeneratorError, match="32"):
-        develop.continue_score(longer, 4, np.random.default_rng(1))
+    longer, added = develop.continue_score(source, 16, np.random.default_rng(1))
+    assert added == 16 and longer.bars == 46
+    longest = longer
+    while longest.bars + 16 <= 64:
+        longest, _ = develop.continue_score(longest, 16, np.random.default_rng(2))
+    tail = monophonic(longest.part("melody").notes)[-3:]
+    again, added = develop.continue_score(longest, 8, np.random.default_rng(3))
+    assert added == 8 and again.bars == 64
+    # the source's last notes are still there, just before the new bars
+    cut = again.total_ticks - 8 * again.bar_ticks
+    kept = [n.pitch for n in monophonic(again.part("melody").notes) if n.start < cut][-3:]
+    assert kept == [n.pitch for n in tail]
 
 
 def _coverage_from_file(data: bytes) -> tuple[float, float]:
@@ -109,6 +118,7 @@ def _coverage_from_file(data: bytes) -> tuple[float, float]:
     pm = pretty_midi.PrettyMIDI(io.BytesIO(data))
     melody = next(i for i in pm.instruments if i.name.startswith("melody"))
     chords = next(i for i in pm.instruments if i.name.startswith("chords"))
+    bass = [i for i in pm.instruments if i.name.startswith("bass")]
     beats = pm.get_downbeats()
     half = (beats[1] - beats[0]) / 2 if len(beats) > 1 else 1.0
     hits = total = 0
@@ -116,7 +126,8 @@ def _coverage_from_file(data: bytes) -> tuple[float, float]:
         if abs(n.start / half - round(n.start / half)) > 1e-3:
             continue
         total += 1
-        sounding = {c.pitch % 12 for c in chords.notes if c.start <= n.start + 1e-4 < c.end}
+        under = chords.notes + [b for part in bass for b in part.notes]  # four-part writing: alto, tenor, bass
+        sounding = {c.pitch % 12 for c in under if c.start <= n.start + 1e-4 < c.end}
         hits += n.pitch % 12 in sounding
     onsets = sorted({round(c.start, 4) for c in chords.notes})
     voicings = [sorted(c.pitch for c in chords.notes if round(c.start, 4) == t) for t in onsets]
@@ -124,15 +135,24 @@ def _coverage_from_file(data: bytes) -> tuple[float, float]:
     return hits / max(1, total), float(np.mean(moves)) if moves else 0.0
 
 
-def test_harmonization_covers_70_percent_of_strong_beat_notes_with_smooth_voice_leading():
+def test_harmonization_fits_the_melody_in_four_uncrossed_parts_with_smooth_voice_leading():
     for seed in range(10):
         source = _source(seed)
         without = source.copy()
         without.parts = [p for p in without.parts if p.role == "melody"]
-        harmonized, _ = develop.harmonize_score(without, np.random.default_rng(seed))
-        cover, movement = _coverage_from_file(write_midi(harmonized, title="t", provenance=["x"]))
-        assert cover >= 0.7, (seed, cover)
-        assert movement <= 2.5, (seed, movement)
+        harmonized, h = develop.harmonize_score(without, np.random.default_rng(seed))
+        line = _melody(without)
+        hits = total = 0
+        for t, chord in zip(h.times, h.chords, strict=True):
+            sounding = [n for n in line if n.start <= t < n.end]
+            if sounding:
+                total += 1
+                hits += sounding[0].pitch % 12 in chord_vocab.pitch_classes(chord, source.key.tonic)
+        assert hits / total >= 0.7, (seed, hits / total)
+        assert all(s >= a >= t > b for s, a, t, b in h.voices.tolist()), seed
+        assert harmonized.part("bass") is not None and harmonized.part("chords") is not None
+        _cover, movement = _coverage_from_file(write_midi(harmonized, title="t", provenance=["x"]))
+        assert movement <= 3.5, (seed, movement)  # inner voices: held notes make onsets uneven
 
 
 def test_drumify_follows_the_sources_rhythm():
