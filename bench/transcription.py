@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import io
 import multiprocessing
+import os
 import resource
 import statistics
 import sys
@@ -152,17 +153,19 @@ def speed(tunes: list[Tune], repeats: int) -> bytes:
     gen.generate({}, upload, 1)  # warm: session and tables
     transcribe, whole = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         decoded = _decode.decode(data)
         _pipeline.read_notes(decoded.samples * np.float32(0.5 / float(np.max(np.abs(decoded.samples)))), "auto")
-        transcribe.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
+        transcribe.append((time.perf_counter() - t0, time.process_time() - c0))
+        t0, c0 = time.perf_counter(), time.process_time()
         gen.generate({}, upload, 1)
-        whole.append(time.perf_counter() - t0)
-    print(f"30 s WAV, decode + transcribe, one thread: median {statistics.median(transcribe):.2f} s "
-          f"(runs: {', '.join(f'{x:.2f}' for x in transcribe)})")
-    print(f"30 s WAV, /listen upload → MIDI + OGG preview + piano roll: median {statistics.median(whole):.2f} s "
-          f"(runs: {', '.join(f'{x:.2f}' for x in whole)})")
+        whole.append((time.perf_counter() - t0, time.process_time() - c0))
+    print(f"load average while measuring: {', '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores)")
+    for label, runs in (("30 s WAV, decode + transcribe, one thread", transcribe),
+                        ("30 s WAV, /listen upload → MIDI + OGG preview + piano roll", whole)):
+        print(f"{label}: median wall {statistics.median(w for w, _ in runs):.2f} s, "
+              f"CPU {statistics.median(c for _, c in runs):.2f} s "
+              f"(runs wall/CPU: {', '.join(f'{w:.2f}/{c:.2f}' for w, c in runs)})")
     return data
 
 
