@@ -231,16 +231,27 @@ OUTLINE = 0.0035  # short-side units
 
 def outline(picture: np.ndarray, figures: np.ndarray, canvas: Canvas, palette: Palette) -> np.ndarray:
     """A thin ink line around the subjects (line and wash, comic, leading): dark on light ground,
-    light on dark, so a lighthouse reads in every style whatever the style did to its tones."""
-    soft = blur(figures, canvas.px(OUTLINE))
+    light on dark, so a lighthouse reads in every style whatever the style did to its tones.
+    Works on the subjects' bounding box only (a 2048 px upscale is mostly not subject)."""
+    rows, cols = np.flatnonzero(figures.any(axis=1)), np.flatnonzero(figures.any(axis=0))
+    if rows.size == 0:
+        return picture
+    pad = int(canvas.px(0.03)) + 2
+    y0, y1 = max(0, rows[0] - pad), min(canvas.height, rows[-1] + pad + 1)
+    x0, x1 = max(0, cols[0] - pad), min(canvas.width, cols[-1] + pad + 1)
+    box = figures[y0:y1, x0:x1]
+    soft = blur(box, canvas.px(OUTLINE))
     band = smoothstep(0.08, 0.35, soft) * smoothstep(0.08, 0.35, 1.0 - soft)
     band *= F32(0.9)
-    luma = blur(picture @ np.array([0.2126, 0.7152, 0.0722], dtype=F32), canvas.px(0.01))
+    part = picture[y0:y1, x0:x1]
+    luma = blur(part @ np.array([0.2126, 0.7152, 0.0722], dtype=F32), canvas.px(0.01))
     dark = (palette.colour(0) * 0.5).astype(F32)
     light = (palette.colour(-1) * 0.3 + 0.7).astype(F32)
     lit = smoothstep(0.3, 0.45, luma)[..., None]
     ink = light + (dark - light) * lit
-    return ctx_mix(picture, ink, band.astype(F32))
+    picture = np.asarray(picture, dtype=F32)
+    picture[y0:y1, x0:x1] = ctx_mix(part, ink, band.astype(F32))
+    return picture
 
 
 #: How much of a subject's own colour covers what the style drew there.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from generators.image._noise import F32, blur, fbm, grain, smoothstep
+from generators.image._noise import F32, blur, fbm, grain
 from generators.image._styles._ctx import Ctx
 
 LAYERS = 5
@@ -31,24 +31,33 @@ def render(ctx: Ctx) -> np.ndarray:
     tone = ctx.soft_tone(0.004)
     extra = round(ctx.detail - 1)  # an upscale adds octaves: finer wobble in the outlines
     tmp = np.empty(c.shape, dtype=F32)
+    # Granulation settles in the paper's valleys, so one texture serves every glaze (and costs once).
+    granules = grain(d.child("granules"), c, 0.0035)
+    granules *= F32(0.18)
+    granules += F32(1.0)
+    ripple = fbm(d.child("ripple"), c, cells=24.0, octaves=extra) * F32(0.12 * WOBBLE) if extra else None
     for k in range(LAYERS):
         wd = d.child(f"wash{k}")
         threshold = 0.93 - k * 0.16
-        wobble = fbm(wd, c, cells=wd.real(2.5, 4.0), octaves=3, gain=0.45)
-        if extra:
-            # An upscale's outlines get a finer ripple on top (the same washes, more detail).
-            wobble += fbm(wd.child("ripple"), c, cells=24.0, octaves=extra) * F32(0.12)
-        wobble *= F32(WOBBLE)
-        field = threshold - tone + wobble
-        del wobble
-        mask = smoothstep(-EDGE, EDGE, field).astype(F32)
+        field = fbm(wd, c, cells=wd.real(2.5, 4.0), octaves=3, gain=0.45)
+        field *= F32(WOBBLE)
+        if ripple is not None:
+            field += ripple  # an upscale's outlines get a finer ripple (the same washes, more detail)
+        field -= tone
+        field += F32(threshold + EDGE)
+        field *= F32(0.5 / EDGE)
+        np.clip(field, 0.0, 1.0, out=field)
+        mask = field * field
+        field *= F32(-2.0)
+        field += F32(3.0)
+        mask *= field  # smoothstep(-EDGE, EDGE, threshold - tone + wobble)
         del field
         rim = mask - blur(mask, c.px(POOL))
         np.clip(rim, 0.0, 1.0, out=rim)
         strength = 0.3 + 0.06 * k
         alpha = mask * F32(strength) + rim * F32(0.9)
         del mask, rim
-        alpha *= 1.0 + 0.18 * grain(wd.child("granules"), c, 0.0035)
+        alpha *= granules
         colour = cols[max(0, len(cols) - 2 - round(k * (len(cols) - 2) / (LAYERS - 1)))]
         for ch in range(3):
             np.multiply(alpha, F32(-(1.0 - colour[ch])), out=tmp)
