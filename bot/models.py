@@ -213,6 +213,11 @@ class Artifact:
     created: float = 0.0
 
     @property
+    def author(self) -> Contributor | None:
+        """Who asked for this artifact: the last contributor (earlier ones are carried from its parents)."""
+        return self.contributors[-1] if self.contributors else None
+
+    @property
     def primary(self) -> ArtifactFile:
         for f in self.files:
             if f.primary:
@@ -240,6 +245,8 @@ class Button:
     command: str
     args: dict[str, Any]
     row: int = 0
+    #: What the button does, in words (accessible names, tooltips): the catalog's description.
+    description: str = ""
 
     @property
     def custom_id(self) -> str:

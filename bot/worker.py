@@ -15,9 +15,10 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from bot.credits import credits_line
-from bot.models import Artifact, ArtifactFile, Button, Delivery, Job, Role
+from bot.models import Artifact, ArtifactFile, Delivery, Job, Role
 from bot.outbound import DeliveryRetry
 from bot.pool import JobFailed
+from bot.presentation import buttons_for
 from generators.base import InputFile, Result
 from generators.provenance import source_type_for
 
@@ -182,8 +183,7 @@ class Worker:
 
     async def make_delivery(self, job: Job, artifact: Artifact) -> Delivery:
         policy = await self.jam.labels.policy(job.request.origin)
-        buttons = [Button(fu.label, fu.command, {"to": artifact.id, **fu.args}, fu.row)
-                   for fu in self.jam.catalog.actions_for(artifact.kind)]
+        buttons = buttons_for(artifact, self.jam.catalog.actions_for(artifact.kind))
         me = job.request.origin.member_key
         notify = [m for m in sorted({c.member for c in artifact.contributors if c.member != me})
                   if (await self.jam.consent.prefs(m)).notices]

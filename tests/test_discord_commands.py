@@ -17,6 +17,7 @@ from bot.catalog.registry import catalog
 from bot.catalog.spec import OptionType
 from bot.cli import discord_cmd
 from bot.models import Artifact, ArtifactFile, Button, Contributor, Delivery, Origin, Role
+from bot.presentation import MessageView, parse_custom_id
 
 
 def test_every_catalog_command_becomes_a_valid_slash_command():
@@ -54,15 +55,15 @@ def test_button_ids_keep_every_arg_and_round_trip():
     buttons = [Button("V2", "vary", {"to": "a1b2", "pick": 2}),
                Button("+Bass", "layer", {"to": "a1b2", "part": "bass"}),
                Button("+Counter", "layer", {"to": "a1b2", "part": "counter-melody"}, row=1)]
-    ids = [render.custom_id(b) for b in buttons]
+    ids = [b.custom_id for b in buttons]  # one encoding, in the core
     assert ids == ["jam:vary:a1b2:2", "jam:layer:a1b2::part=bass", "jam:layer:a1b2::part=counter-melody"]
-    assert buttons[0].custom_id == ids[0]  # the core's id, unchanged when there is nothing more to say
-    assert [render.parse_custom_id(i) for i in ids] == [
+    assert [parse_custom_id(i) for i in ids] == [
         ("vary", {"to": "a1b2", "pick": 2}), ("layer", {"to": "a1b2", "part": "bass"}),
         ("layer", {"to": "a1b2", "part": "counter-melody"})]
-    rows = render.components(buttons)
+    rows = render.components(MessageView("x", buttons=buttons))
     assert [len(r["components"]) for r in rows] == [2, 1]
-    assert render.parse_custom_id("other:thing") is None
+    assert [b["custom_id"] for r in rows for b in r["components"]] == ids
+    assert parse_custom_id("other:thing") is None
 
 
 def _png(size: int, text: str) -> bytes:
@@ -95,7 +96,8 @@ def test_large_png_is_downscaled_with_its_provenance_and_other_files_become_a_pe
     assert "downscaled" in body["content"] and "take.wav" in body["content"]
     assert "https://jam.example/a/a1" in body["content"]
     assert "<@7>" in body["content"] and body["allowed_mentions"]["users"] == ["7"]
-    assert body["attachments"] == [{"id": 0, "filename": "grid.png"}]
+    # an artifact without a generator description falls back to its summary or kind as the alt text
+    assert body["attachments"] == [{"id": 0, "filename": "grid.png", "description": "image"}]
 
 
 def test_a_primary_file_that_cannot_fit_is_replaced_by_the_permalink():

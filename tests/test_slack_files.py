@@ -9,6 +9,8 @@ import io
 import mido
 from fake_slack import slack_stack
 
+from bot.presentation import clip
+
 
 def _midi() -> bytes:
     mid = mido.MidiFile(ticks_per_beat=480)
@@ -40,8 +42,14 @@ async def test_melody_uploads_real_midi_ogg_and_png_into_the_thread(tmp_path):
                              response_url=s.fake.response_url())
         await s.fake.wait_for("chat.update", timeout=40, text=lambda t: t and "done ✓" in t)
         [complete] = s.fake.of("files.completeUploadExternal")
-        names = [f["title"] for f in complete.args["files"]]
+        asked = s.fake.of("files.getUploadURLExternal")
+        names = [a.args["filename"] for a in asked]
         assert names[0].endswith(".mid")  # the primary file first
+        [art] = await s.jam.ledger.artifacts()
+        alt = art.facts["alt"]
+        assert alt and asked[0].args["alt_txt"] == alt[:1000]  # the generator's description is the alt text
+        titles = [f["title"] for f in complete.args["files"]]
+        assert titles[0] == clip(alt, 250) and titles[1:] == names[1:]
         data = {name: s.fake.uploads[f["id"]] for name, f in zip(names, complete.args["files"], strict=True)}
         kinds = {name.rsplit(".", 1)[-1]: body[:4] for name, body in data.items()}
         assert kinds["mid"] == b"MThd" and kinds["ogg"] == b"OggS" and kinds["png"] == b"\x89PNG"

@@ -15,7 +15,8 @@ from typing import Any
 import discord
 
 from adapters.discord_app.inbound import Inbound
-from adapters.discord_app.render import TEMPLATE, args_from
+from adapters.discord_app.render import TEMPLATE
+from bot.presentation import args_from
 
 log = logging.getLogger(__name__)
 

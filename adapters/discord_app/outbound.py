@@ -22,6 +22,7 @@ from adapters.discord_app import render, threads
 from adapters.discord_app.config import TOKEN_LIFETIME, TOKEN_MARGIN, DiscordSettings
 from adapters.discord_app.rest import DiscordRest, TokenExpired
 from bot.models import Delivery, Origin
+from bot.presentation import Progress, ProgressTracker
 
 if TYPE_CHECKING:
     from bot.runtime import Jamroom
@@ -48,6 +49,7 @@ class DiscordOutbound:
         self.jam = jam
         self.settings = settings
         self.rest = rest or DiscordRest(settings.token)
+        self._shown = ProgressTracker()
 
     async def close(self) -> None:
         await self.rest.close()
@@ -62,11 +64,14 @@ class DiscordOutbound:
             log.info("could not edit the deferred reply", extra={"error": str(exc)})
 
     async def progress(self, origin: Origin, job_id: str, state: str, text: str) -> None:
-        shown = "cancelled" if state == "cancelled" else text
+        if not self._shown.advance(job_id, state):  # never back to "queued" after "working…"
+            return
+        shown = Progress.CANCELLED.text if state == Progress.CANCELLED else text
         await self._edit_original(origin, {"content": shown})
 
     async def deliver(self, delivery: Delivery, files: dict[str, bytes]) -> str:
         origin = delivery.origin
+        self._shown.advance(delivery.job_id, Progress.DONE if delivery.ok else Progress.FAILED)
         limit = int(origin.reply.get("limit") or self.settings.attachment_limit)
         fitted = await asyncio.to_thread(render.fit, delivery.artifact, files if delivery.ok else {}, limit)
         payload = render.message(delivery, fitted, self.jam.settings.public_url)

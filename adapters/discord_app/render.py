@@ -8,64 +8,29 @@ is replaced by the studio permalink.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.discord_app.shrink import downscale_png, reencode_audio
-from bot.models import Artifact, Button, Delivery
+from bot.models import Artifact, Delivery
+from bot.presentation import CUSTOM_ID, MessageView, built_on_line, clip, member_ids, view_of
 
 MAX_CONTENT = 2000
 MAX_FILES = 10
 MAX_ROWS = 5
 PER_ROW = 5
-#: Matches bot.models.Button.custom_id, plus the other args (part, as) the core's id leaves out.
-TEMPLATE = r"jam:(?P<command>\w+):(?P<to>\w*):(?P<pick>\d*)(?::(?P<extra>[\w=,.-]*))?"
-_PLAIN = {"to", "pick"}
+#: Discord's limit on an attachment's description (alt text).
+MAX_DESCRIPTION = 1024
+#: The one button encoding (bot/presentation.py), as discord.py's DynamicItem template.
+TEMPLATE = CUSTOM_ID
 
 
-def custom_id(button: Button) -> str:
-    """``jam:<command>:<artifact>:<pick>`` and, when the button has other args, ``:<k>=<v>,…``."""
-    args = button.args
-    base = f"jam:{button.command}:{args.get('to', '')}:{args.get('pick', '') or ''}"  # == Button.custom_id
-    extra = ",".join(f"{k}={v}" for k, v in sorted(args.items()) if k not in _PLAIN and v not in (None, ""))
-    return f"{base}:{extra}" if extra else base
-
-
-def parse_custom_id(value: str) -> tuple[str, dict[str, Any]] | None:
-    """The command and its options from a button's custom_id; None if it is not ours."""
-    m = re.fullmatch(TEMPLATE, value)
-    if m is None:
-        return None
-    return m["command"], args_from(m["to"], m["pick"], m["extra"])
-
-
-def args_from(to: str, pick: str, extra: str | None) -> dict[str, Any]:
-    args: dict[str, Any] = {}
-    if to:
-        args["to"] = to
-    if pick:
-        args["pick"] = int(pick)
-    for part in (extra or "").split(","):
-        key, sep, val = part.partition("=")
-        if sep and key:
-            args[key] = val
-    return args
-
-
-def components(buttons: list[Button]) -> list[dict[str, Any]]:
-    """Action rows in the catalog's row order, 5 buttons per row, at most 5 rows."""
-    rows: dict[int, list[Button]] = {}
-    for b in buttons:
-        rows.setdefault(b.row, []).append(b)
-    out: list[dict[str, Any]] = []
-    for _, group in sorted(rows.items()):
-        for i in range(0, len(group), PER_ROW):
-            out.append({"type": 1, "components": [
-                {"type": 2, "style": 2, "label": b.label[:80], "custom_id": custom_id(b)[:100]}
-                for b in group[i:i + PER_ROW]]})
-    return out[:MAX_ROWS]
+def components(view: MessageView) -> list[dict[str, Any]]:
+    """The view's button rows as Discord action rows (5 per row, at most 5 rows)."""
+    return [{"type": 1, "components": [
+        {"type": 2, "style": 2, "label": b.label[:80], "custom_id": b.custom_id[:100]} for b in row]}
+        for row in view.rows(PER_ROW, MAX_ROWS)]
 
 
 def thread_name(prompt: str) -> str:
@@ -117,37 +82,26 @@ def _mib(limit: int) -> str:
     return f"{limit / 2**20:.0f} MiB" if limit >= 2**20 else f"{limit / 1024:.0f} KiB"
 
 
-def member_ids(keys: list[str], workspace: str) -> list[str]:
-    prefix = f"discord:{workspace}:"
-    return [k[len(prefix):] for k in keys if k.startswith(prefix)]
-
-
 def message(delivery: Delivery, fitted: Fitted, public_url: str | None) -> dict[str, Any]:
-    """The message body: summary, label, credits, id, notes, and the follow-up buttons."""
-    if not delivery.ok:
-        return {"content": f"⚠️ {delivery.error}"[:MAX_CONTENT], "allowed_mentions": {"parse": []}}
-    art = delivery.artifact
-    lines = [delivery.text]
-    if delivery.label:
-        lines.append(delivery.label)
-    if delivery.credits_line:
-        lines.append(delivery.credits_line)
-    mentions = member_ids(delivery.notify, delivery.origin.workspace)
-    if mentions:
-        lines.append("builds on work by " + ", ".join(f"<@{m}>" for m in mentions))
-    if art is not None:
-        lines.append(f"id `{art.id}`")
+    """The core's view in Discord's syntax: mentions, the id, file notes, components, alt text."""
+    view = view_of(delivery, public_url)
+    if not view.ok:
+        return {"content": clip(f"⚠️ {view.error}", MAX_CONTENT), "allowed_mentions": {"parse": []}}
+    mentions = member_ids(view.built_on, "discord", delivery.origin.workspace)
+    lines = [view.title, *view.lines, built_on_line([f"<@{m}>" for m in mentions])]
+    if view.artifact_id:
+        lines.append(f"id `{view.artifact_id}`")
     lines.extend(f"📎 {note}" for note in fitted.notes)
-    if art is not None and (fitted.notes or fitted.primary_missing):
-        if public_url:
-            lines.append(f"Full files: {public_url.rstrip('/')}/a/{art.id}")
-        else:
-            lines.append(f"Full files are kept in the studio under {art.id}")
-    content = "\n".join(line for line in lines if line)
-    if len(content) > MAX_CONTENT:
-        content = content[: MAX_CONTENT - 1] + "…"
+    if view.artifact_id and (fitted.notes or fitted.primary_missing):
+        lines.append(f"Full files: {view.permalink}" if view.permalink
+                     else f"Full files are kept in the studio under {view.artifact_id}")
+    content = clip("\n".join(line for line in lines if line), MAX_CONTENT)
     payload: dict[str, Any] = {"content": content, "allowed_mentions": {"parse": [], "users": mentions[:100]},
-                               "components": components(delivery.buttons)}
+                               "components": components(view)}
     if fitted.files:
-        payload["attachments"] = [{"id": i, "filename": n} for i, n in enumerate(fitted.files)]
+        primary = delivery.artifact.primary.name if delivery.artifact and delivery.artifact.files else None
+        payload["attachments"] = [
+            {"id": i, "filename": n, **({"description": clip(view.alt, MAX_DESCRIPTION)}
+                                        if view.alt and n == primary else {})}
+            for i, n in enumerate(fitted.files)]
     return payload

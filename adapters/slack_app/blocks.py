@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.models import Button, Delivery
+from bot.models import Delivery
+from bot.presentation import MessageView, built_on_line, view_of
 
 ICONS = {"images": "🎨", "music": "🎵", "credits": "📜", "moderation": "🛡️"}
 DEFAULT_ICON = "🎛️"
@@ -34,52 +35,46 @@ def short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def button_rows(buttons: Sequence[Button]) -> list[dict[str, Any]]:
-    """One actions block per catalog row, at most PER_ROW buttons each; ids unique in the message."""
-    rows: dict[int, list[Button]] = {}
-    for button in buttons:
-        rows.setdefault(button.row, []).append(button)
+def button_rows(view: MessageView) -> list[dict[str, Any]]:
+    """The view's rows as actions blocks; ids unique in the message, the command text in each value."""
     blocks: list[dict[str, Any]] = []
-    for row in sorted(rows):
-        items = rows[row]
-        for start in range(0, len(items), PER_ROW):
-            elements = [
-                {
-                    "type": "button",
-                    "action_id": f"{ACTION_PREFIX}{row}:{start + i}",
-                    "text": {"type": "plain_text", "text": short(b.label, 75), "emoji": True},
-                    "value": short(b.text(), 2000),
-                }
-                for i, b in enumerate(items[start : start + PER_ROW])
-            ]
-            blocks.append({"type": "actions", "block_id": f"jam-row-{row}-{start}", "elements": elements})
+    for r, row in enumerate(view.rows(PER_ROW)):
+        elements = [
+            {
+                "type": "button",
+                "action_id": f"{ACTION_PREFIX}{r}:{i}",
+                "text": {"type": "plain_text", "text": short(b.label, 75), "emoji": True},
+                "value": short(b.text(), 2000),
+            }
+            for i, b in enumerate(row)
+        ]
+        blocks.append({"type": "actions", "block_id": f"jam-row-{r}", "elements": elements})
     return blocks
 
 
 def result_blocks(delivery: Delivery, notes: Sequence[str] = ()) -> list[dict[str, Any]]:
-    """Summary, the label (when the policy shows one), the credits line, notes, then the buttons."""
-    artifact = delivery.artifact
+    """The core's view in Block Kit: title and id, then label, credits and notes, then the buttons."""
+    view = view_of(delivery)
     who = f"<@{delivery.origin.member_id}>"
-    if artifact is None and delivery.notify:  # a notice to others (consent asks): mention them
-        who = " ".join(mention(m) for m in delivery.notify)
-    title = escape(delivery.text)
-    if artifact is not None:
-        title += f"  `{artifact.id}`"
+    if view.notice and view.built_on:  # a notice to others (consent asks): mention them
+        who = " ".join(mention(m) for m in view.built_on)
+    title = escape(view.title)
+    if view.artifact_id:
+        title += f"  `{view.artifact_id}`"
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": short(f"{who} {title}", SECTION_LIMIT)}},
     ]
-    context = [escape(line) for line in (delivery.label, delivery.credits_line) if line]
-    context += list(notes)
+    context = [escape(line) for line in view.lines] + list(notes)
     if context:
         blocks.append({"type": "context",
                        "elements": [{"type": "mrkdwn", "text": short(line, SECTION_LIMIT)} for line in context]})
-    blocks.extend(button_rows(delivery.buttons))
+    blocks.extend(button_rows(view))
     return blocks
 
 
 def built_on_note(members: Sequence[str]) -> str:
     """Mention the members whose work this builds on (member keys end in the Slack user id)."""
-    return "builds on work by " + " ".join(mention(m) for m in members)
+    return built_on_line([mention(m) for m in members])
 
 
 def mention(member_key: str) -> str:
@@ -89,9 +84,5 @@ def mention(member_key: str) -> str:
 
 def fallback_text(delivery: Delivery) -> str:
     """Plain text for notifications and clients without Block Kit."""
-    parts = [delivery.text]
-    if delivery.label:
-        parts.append(delivery.label)
-    if delivery.credits_line:
-        parts.append(delivery.credits_line)
-    return " · ".join(parts)
+    view = view_of(delivery)
+    return " · ".join([view.title, *view.lines])

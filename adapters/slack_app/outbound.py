@@ -22,18 +22,16 @@ from adapters.slack_app.client import is_transient
 from adapters.slack_app.config import SlackSettings
 from bot.models import Delivery, Origin
 from bot.outbound import DeliveryRetry
+from bot.presentation import Progress, ProgressTracker, view_of
 
 log = logging.getLogger(__name__)
 
 REMEMBERED_JOBS = 10_000
-RANK = {"queued": 0, "running": 1, "cancelled": 2, "done": 2, "failed": 2}
-STATE_TEXT = {"running": "working…", "cancelled": "cancelled", "done": "done ✓", "failed": "failed"}
 
 
 @dataclass
 class _Track:
     origin: Origin | None
-    rank: int = -1
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -46,6 +44,7 @@ class SlackOutbound:
         self.public_url = (public_url or "").rstrip("/")
         self._uploaded: dict[str, list[str]] = {}
         self._jobs: OrderedDict[str, _Track] = OrderedDict()
+        self._shown = ProgressTracker(REMEMBERED_JOBS)
 
     def _track(self, job_id: str, origin: Origin | None) -> _Track:
         track = self._jobs.get(job_id)
@@ -70,16 +69,15 @@ class SlackOutbound:
     async def progress(self, origin: Origin, job_id: str, state: str, text: str) -> None:
         # /cancel reports with the canceller's origin: fall back to the job's own, when this process saw it.
         job_origin = origin if (origin.reply or {}).get("header") else None
-        await self._set(job_id, job_origin, state, STATE_TEXT.get(state, text))
+        shown = text if state == Progress.QUEUED else Progress.of(state).text
+        await self._set(job_id, job_origin, state, shown)
 
     async def _set(self, job_id: str, origin: Origin | None, state: str, text: str) -> None:
         """Header edits for one job in order: an older state never overwrites a newer one."""
         track = self._track(job_id, origin)
         async with track.lock:
-            rank = RANK.get(state, 1)
-            if track.origin is None or rank < track.rank:
+            if track.origin is None or not self._shown.advance(job_id, state):
                 return
-            track.rank = rank
             await self._header(track.origin, text)
 
     async def deliver(self, delivery: Delivery, files: dict[str, bytes]) -> str:
@@ -101,8 +99,12 @@ class SlackOutbound:
             too_big = [f for f in artifact.files if f.name in files and f.size > self.cfg.max_upload_bytes]
             ordered = sorted(fitting, key=lambda f: not f.primary)
             if ordered:
+                view = view_of(delivery)
                 resp = await self.client.files_upload_v2(
-                    file_uploads=[{"file": files[f.name], "filename": f.name, "title": f.name} for f in ordered],
+                    file_uploads=[{"file": files[f.name], "filename": f.name,
+                                   "title": view.file_title(f.name, f.primary),
+                                   **({"alt_txt": view.alt[:1000]} if f.primary and view.alt else {})}
+                                  for f in ordered],
                     channel=origin.channel, thread_ts=origin.thread,
                 )
                 self._uploaded[delivery.job_id] = [f.get("id", "") for f in resp.get("files") or []]
@@ -117,7 +119,7 @@ class SlackOutbound:
             channel=origin.channel, thread_ts=origin.thread, text=blocks.fallback_text(delivery),
             blocks=blocks.result_blocks(delivery, notes), unfurl_links=False,
         )
-        await self._set(delivery.job_id, origin, "done", STATE_TEXT["done"])
+        await self._set(delivery.job_id, origin, Progress.DONE, Progress.DONE.text)
         self._uploaded.pop(delivery.job_id, None)
         return ":".join([origin.channel, str(resp.get("ts", "")), *([",".join(file_ids)] if file_ids else [])])
 
@@ -143,7 +145,7 @@ class SlackOutbound:
             channel=origin.channel, thread_ts=origin.thread,
             text=f"⚠️ <@{origin.member_id}> {blocks.escape(delivery.error or delivery.text)}",
         )
-        await self._set(delivery.job_id, origin, "failed", STATE_TEXT["failed"])
+        await self._set(delivery.job_id, origin, Progress.FAILED, Progress.FAILED.text)
         return f"{origin.channel}:{resp.get('ts', '')}"
 
     async def _header(self, origin: Origin, state: str) -> None:
@@ -156,7 +158,7 @@ class SlackOutbound:
                                   reply.get("shown", ""), state)
         try:
             await self.client.chat_update(channel=origin.channel, ts=ts, text=text)
-        except SlackApiError as exc:
+        except Exception as exc:  # cosmetic: a network error here must never re-run or re-post the job
             log.warning("slack header update failed", extra={"error": _describe(exc)})
 
 
