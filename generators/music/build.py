@@ -14,10 +14,10 @@ from generators.music.score import Score
 from generators.music.source import midi_input, score_from_midi
 
 
-def parent_score(inputs: Sequence[InputFile], slot: str | None = "to") -> Score:
+def parent_score(inputs: Sequence[InputFile], slot: str | None = "to", *, tail: bool = False) -> Score:
     """The parent sketch's score, read from its .mid (our own files are trusted for roles and key)."""
     f = midi_input(inputs, slot)
-    return score_from_midi(f.data, trusted=f.origin == "parent" and f.generator.startswith("music."))
+    return score_from_midi(f.data, trusted=f.origin == "parent" and f.generator.startswith("music."), tail=tail)
 
 
 class _BuiltOn:
@@ -26,9 +26,12 @@ class _BuiltOn:
     name: ClassVar[str]
     command: ClassVar[str]
 
+    #: /continue follows a long source's last bars; the others work on its first 64.
+    reads_tail: ClassVar[bool] = False
+
     def generate(self, spec: Mapping[str, Any], inputs: Sequence[InputFile], seed: int) -> Result:
         rng = np.random.default_rng(seed)
-        score, stem, summary = self.transform(parent_score(inputs), spec, rng)
+        score, stem, summary = self.transform(parent_score(inputs, tail=self.reads_tail), spec, rng)
         return package(score, spec, generator=self.name, version=self.version, seed=seed, stem=stem, summary=summary,
                        inputs=inputs)
 
@@ -61,10 +64,11 @@ class LayerMusic(_BuiltOn):
 class ContinueMusic(_BuiltOn):
     name = "music.continue"
     command = "continue"
+    reads_tail = True
 
     def transform(self, score, spec, rng):
         new, added = develop.continue_score(score, int(spec.get("bars") or 4), rng)
-        return new, "continued", f"continued by {added} bars"
+        return new, "continued", f"continued by {added} bars in its own style"
 
 
 class HarmonizeMusic(_BuiltOn):

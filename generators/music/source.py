@@ -17,7 +17,7 @@ from generators.music.midi_read import RawMidi, RawNote, read_midi
 from generators.music.score import CHANNELS, METERS, PPQ, ROLES, Note, Part, Score
 from generators.music.theory import DRUM_CHANNEL, Key, note_name, parse_key
 
-MAX_BARS = 32
+MAX_BARS = 64
 MIDI_MIMES = ("audio/midi", "audio/x-midi", "audio/mid", "application/x-midi")
 # Krumhansl-Kessler key profiles
 _MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
@@ -73,8 +73,11 @@ def _meter(raw: RawMidi) -> str:
     return "4/4"
 
 
-def score_from_midi(data: bytes, *, trusted: bool = False) -> Score:
-    """Read MIDI bytes into a Score (cropped to 32 bars), raising GeneratorError on bad files."""
+def score_from_midi(data: bytes, *, trusted: bool = False, tail: bool = False) -> Score:
+    """Read MIDI bytes into a Score (cropped to 64 bars), raising GeneratorError on bad files.
+
+    ``tail`` keeps a longer file's *last* 64 bars instead of its first (what /continue follows on from).
+    """
     raw = read_midi(data)
     scale = PPQ / raw.ppq
     tempo_us = raw.tempos[0][1] if raw.tempos else 500_000
@@ -86,8 +89,10 @@ def score_from_midi(data: bytes, *, trusted: bool = False) -> Score:
     stated = _text_value(raw.texts, "bars") if trusted else None
     if stated and stated.isdigit():
         bars = max(bars, int(stated))
+    first_bar = max(0, bars - MAX_BARS) if tail else 0
     bars = max(1, min(MAX_BARS, bars))
     limit = bars * probe.bar_ticks
+    skip = first_bar * probe.bar_ticks
     groups: dict[str, list[RawNote]] = {}
     programs: dict[str, int] = {}
     instruments: dict[str, str] = {}
@@ -107,12 +112,13 @@ def score_from_midi(data: bytes, *, trusted: bool = False) -> Score:
     parts = []
     for label, raw_notes in groups.items():
         notes = [Note(int(n.start * scale), max(1, int((n.end - n.start) * scale)), n.pitch, n.velocity)
-                 for n in raw_notes if n.start * scale < limit]
+                 for n in raw_notes if skip <= n.start * scale < skip + limit]
+        notes = [Note(n.start - skip, n.dur, n.pitch, n.vel) for n in notes]
         notes = [Note(n.start, min(n.dur, limit - n.start), n.pitch, n.vel) for n in notes]
         if notes:
             parts.append(Part(label, programs[label], sorted(notes), 0, instruments.get(label, "")))
     if not parts:
-        raise GeneratorError("the MIDI file has no notes in its first 32 bars")
+        raise GeneratorError(f"the MIDI file has no notes in its {'last' if tail else 'first'} {MAX_BARS} bars")
     _assign_roles(parts)
     pitched = [n for p in parts if p.role != "drums" for n in p.notes]
     key_text = _text_value(raw.texts, "key") if trusted else None

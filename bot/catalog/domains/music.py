@@ -69,7 +69,7 @@ COMMANDS = [
     ),
     Command(
         name="continue",
-        description="Continue a music sketch: develops its motif and resolves to the tonic",
+        description="Continue a music sketch in its own style (intervals, rhythm, swing), resolving to the tonic",
         options=(TO, Option("bars", OptionType.INTEGER, "Bars to add", default=4, min=1, max=16), SEED),
         action="continue",
         group="music",
@@ -77,7 +77,7 @@ COMMANDS = [
     ),
     Command(
         name="harmonize",
-        description="Choose chords bar by bar to fit a sketch's melody, with smooth voice leading",
+        description="Four-part harmony under a sketch's melody (new alto, tenor and bass), learned from Bach chorales",
         options=(TO, SEED),
         action="harmonize",
         group="music",
@@ -136,10 +136,10 @@ COMMANDS = [
 FOLLOW_UPS = {
     KIND_MUSIC: (
         FollowUp("Vary", "vary", {}, description="A variation that keeps the motif"),
-        FollowUp("Continue", "continue", {}, description="Four more bars, resolving home"),
+        FollowUp("Continue", "continue", {"bars": 4}, description="Four more bars in the same style"),
         FollowUp("+Bass", "layer", {"part": "bass"}, description="Add a bass line"),
         FollowUp("+Drums", "layer", {"part": "drums"}, description="Add drums"),
-        FollowUp("Harmonize", "harmonize", {}, description="Chords chosen to fit the melody"),
+        FollowUp("Harmonize", "harmonize", {}, description="Alto, tenor and bass under the melody"),
         FollowUp("+Counter-melody", "layer", {"part": "counter-melody"}, row=1, description="A second voice"),
         FollowUp("+Pad", "layer", {"part": "pad"}, row=1, description="A soft sustained bed"),
         FollowUp("Drumify", "drumify", {}, row=1, description="Drums from the melody's rhythm"),
