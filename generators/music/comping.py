@@ -47,6 +47,8 @@ def chords_part(slots: list[ChordSlot], key: Key, meter: str, bars: int, genre: 
     vel = int(48 + energy * 30)
     notes = []
     previous: list[int] | None = None
+    previous_slot: ChordSlot | None = None
+    voiced: list[int] = []
     for bar in range(bars):
         hits = ((0, bar_len),) if bar == bars - 1 and bars > 1 else pattern
         # a chord change mid-bar gets its own hit if the pattern has none there
@@ -59,8 +61,9 @@ def chords_part(slots: list[ChordSlot], key: Key, meter: str, bars: int, genre: 
             tick = (bar * bar_len + start) * SIXTEENTH
             slot = chord_at(slots, tick)
             end_tick = min(tick + length * SIXTEENTH, slot.end if slot.end > tick else tick + length * SIXTEENTH)
-            voiced = _voicing([48 + pc for pc in extended_pcs(slot, key, genre)], previous, 48, 70)
-            previous = voiced
+            if slot is not previous_slot or previous is None:  # voice each chord once, at its first hit
+                voiced = _voicing([48 + pc for pc in extended_pcs(slot, key, genre)], previous, 48, 70)
+            previous, previous_slot = voiced, slot
             for p in voiced:
                 v = int(np.clip(vel + rng.integers(-4, 5) + (6 if start == 0 else 0), 25, 115))
                 notes.append(Note(tick, max(1, end_tick - tick - 10), p, v))

@@ -10,6 +10,7 @@ copied, so the tune has figures a listener recognises; the last unit always clos
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -80,6 +81,13 @@ def _mode_tag(key: Key) -> int:
     return 1 if key.minorish else 0
 
 
+@functools.lru_cache(maxsize=64)
+def _mode_weights(key: Key) -> np.ndarray:
+    weights = np.array([_chord_fits_mode(c, key) for c in range(128)])
+    weights.setflags(write=False)
+    return weights
+
+
 def _chord_fits_mode(chord: int, key: Key) -> float:
     """Weight for a chord in this key: diatonic chords 1, dominants with a raised leading note in minor 1,
     other chromatic chords (secondary dominants, borrowed chords) 0.35."""
@@ -108,7 +116,7 @@ def plan_chords(model: Model, key: Key, bars: int, bar_ticks: int, ending: str, 
     target = tonic_chord if ending == "full" else dominant
     history = [start_chord if start_chord is not None else tonic_chord]
     labels = [history[0]]
-    weights_mode = np.array([_chord_fits_mode(c, key) for c in range(128)])
+    weights_mode = _mode_weights(key)
     for i in range(1, count):
         p = blend(table, history[-2:], tag) * weights_mode
         p[labels[-1]] = 0.0

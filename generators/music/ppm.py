@@ -75,6 +75,7 @@ class Table:
         self.alphabet = alphabet
         self.arrays = arrays
         self._keys = [arrays[f"k{k}"] for k in range(order + 1)]
+        self.memo: dict[tuple, np.ndarray] = {}
 
     def lookup(self, k: int, code: int) -> tuple[np.ndarray, np.ndarray] | None:
         keys = self._keys[k]
@@ -94,7 +95,25 @@ class Table:
 
 
 def blend(table: Table | Counts, history: Sequence[int], tag: int = 0, order: int | None = None) -> np.ndarray:
-    """P(next symbol | history), PPM-C blended from order 0 to the longest context present."""
+    """P(next symbol | history), PPM-C blended from order 0 to the longest context present.
+
+    A frozen table remembers its answers (generation asks the same contexts again and again); the
+    arrays it hands out are read-only.
+    """
+    if isinstance(table, Table):
+        top = min(table.order if order is None else order, len(history))
+        memo_key = (tuple(history[len(history) - top:]) if top else (), tag, top)
+        found = table.memo.get(memo_key)
+        if found is None:
+            found = _blend(table, history, tag, order)
+            found.setflags(write=False)
+            if len(table.memo) < 200_000:
+                table.memo[memo_key] = found
+        return found
+    return _blend(table, history, tag, order)
+
+
+def _blend(table: Table | Counts, history: Sequence[int], tag: int = 0, order: int | None = None) -> np.ndarray:
     alphabet = table.alphabet
     p = np.full(alphabet, 1.0 / alphabet)
     top = min(table.order if order is None else order, len(history))
@@ -115,15 +134,10 @@ def combine(dists: Sequence[np.ndarray], bias: float = 1.0) -> np.ndarray:
     """Entropy-weighted geometric mean (Pearce 2005): a confident model counts for more."""
     if len(dists) == 1:
         return dists[0]
-    n = len(dists[0])
-    logs = []
-    weights = []
-    for d in dists:
-        d = np.maximum(d, 1e-12)
-        d = d / d.sum()
-        h = float(-(d * np.log2(d)).sum()) / np.log2(n)
-        weights.append(max(h, 1e-3) ** (-bias))
-        logs.append(np.log(d))
-    w = np.array(weights) / sum(weights)
-    mixed = np.exp(sum(wi * li for wi, li in zip(w, logs, strict=True)))
+    d = np.maximum(np.vstack(dists), 1e-12)
+    d = d / d.sum(axis=1, keepdims=True)
+    logs = np.log(d)
+    h = -(d * logs).sum(axis=1) / np.log(d.shape[1])
+    w = np.maximum(h, 1e-3) ** (-bias)
+    mixed = np.exp((w / w.sum()) @ logs)
     return mixed / mixed.sum()
