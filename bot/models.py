@@ -276,6 +276,8 @@ class Delivery:
     error: str | None = None
     #: Members to tell that someone built on their work.
     notify: list[str] = field(default_factory=list)
+    #: For the ``notify`` members only (a consent request to an owner): a DM where the platform has them.
+    direct: bool = False
 
     @property
     def ok(self) -> bool:

@@ -73,6 +73,8 @@ class FakeDiscord:
         #: (pattern over "METHOD /path", calls left to refuse, retry_after): 429s as Discord sends them.
         self.limits: list[list[Any]] = []
         self.limited: list[Call] = []
+        #: member id -> the bot's DM channel with them
+        self.dms: dict[str, str] = {}
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
         self._runner: web.AppRunner | None = None
@@ -216,9 +218,9 @@ class FakeDiscord:
         return payload
 
     def click(self, custom_id: str, message: dict[str, Any], *, member: tuple[str, str] = ("1002", "bob"),
-              channel: dict[str, Any] | None = None, iid: str | None = None) -> dict[str, Any]:
+              channel: dict[str, Any] | None = None, iid: str | None = None, guild: bool = True) -> dict[str, Any]:
         channel = channel or self.text_channel(message["channel_id"])
-        payload = self._base(3, member, channel, True, False, iid, 10 * 1024 * 1024)
+        payload = self._base(3, member, channel, guild, False, iid, 10 * 1024 * 1024)
         payload["message"] = message
         payload["data"] = {"custom_id": custom_id, "component_type": 2}
         return payload
@@ -308,6 +310,10 @@ class FakeDiscord:
                 call.replaced_original = True
             self.loading.discard(parts[2])
             return self._webhook(method, parts, body, files)
+        if path == "/users/@me/channels" and method == "POST":  # open (or reopen) the bot's DM with a member
+            recipient = str(body["recipient_id"])
+            channel_id = self.dms.setdefault(recipient, self.next_id())
+            return _json({"id": channel_id, "type": 1, "recipients": [user(recipient, "member")]})
         if parts[0] == "channels" and method == "POST" and parts[-1] == "threads":
             return _json({**self.thread_channel(parts[3], parts[1]), "name": body["name"]})
         if parts[0] == "channels" and method == "POST" and parts[-1] == "messages":

@@ -43,6 +43,7 @@ async def test_ask_waits_outside_the_queue_until_the_owner_approves(jam_and_outb
     assert pending.parents == [art.id] and pending.state == "waiting"
     ask = (await out.wait_for(2))[1]
     assert ask.origin.member_id == "ann" and ask.notify == ["test:w1:ann"] and ask.ok
+    assert ask.direct  # to the owner privately: a DM on Discord and Slack, a notice in the studio
     assert [b.text() for b in ask.buttons] == [f"/approve to:{pending.id}", f"/decline to:{pending.id}"]
     assert ask.buttons[0].custom_id == f"jam:approve:{pending.id}:"
 
@@ -55,6 +56,8 @@ async def test_ask_waits_outside_the_queue_until_the_owner_approves(jam_and_outb
     assert approved.ok and approved.job_id and "bob's /vary is" in approved.text
     result = (await out.wait_for(3))[2]
     assert result.ok and result.artifact.parents == [art.id] and result.origin.member_id == "bob"
+    told = [text for job, state, text in out.progress_notes if job == approved.job_id and state == "queued"]
+    assert told and told[0].startswith("ann approved · ")  # the requester's waiting line shows the decision
     assert (await jam.consent.get(pending.id)).state == "approved"
     twice = await jam.submit_text(f"/consent approve:{pending.id}", origin("ann", "c8"))
     assert not twice.ok and "already approved" in twice.text

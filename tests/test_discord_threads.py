@@ -143,3 +143,34 @@ async def test_a_stale_token_goes_straight_to_a_bot_message_in_the_thread(tmp_pa
         [post] = env.fake.find(lambda c: c.path == "/channels/4242/messages")
         assert ref and "<@1001> ⚠️ the generator gave up" in post.json["content"]
         assert not env.fake.find(lambda c: "tok-old" in c.path)
+
+
+async def test_a_consent_request_reaches_the_owner_by_dm_with_buttons_and_approving_runs_it(tmp_path):
+    async with discord_env(tmp_path) as env:
+        fake = env.fake
+        ask_mode = fake.slash("consent", {"remix": "ask"}, member=("1001", "ann"))
+        await fake.dispatch(ask_mode)
+        await env.callback(ask_mode["id"])
+        art, _ = await _first(env)
+        vary = fake.slash("vary", {"to": art.id}, member=("1002", "bob"))
+        await fake.dispatch(vary)
+        [opened] = await fake.wait_for(lambda c: c.path == "/users/@me/channels")
+        assert opened.json["recipient_id"] == "1001"
+        dm = fake.dms["1001"]
+        [ask] = await fake.wait_for(lambda c: c.method == "POST" and c.path == f"/channels/{dm}/messages")
+        labels = [b["label"] for row in ask.json["components"] for b in row["components"]]
+        assert labels == ["Approve", "Decline"] and ask.json["enforce_nonce"] is True
+        waiting = await fake.wait_for(lambda c: c.method == "PATCH" and vary["token"] in c.path
+                                      and "waiting for ann" in (c.json or {}).get("content", ""))
+        assert waiting
+        approve = ask.json["components"][0]["components"][0]["custom_id"]
+        message = fake.message(fake.next_id(), dm, ask.json)
+        click = fake.click(approve, message, member=("1001", "ann"), guild=False,
+                           channel={"id": dm, "type": 1, "recipients": []})
+        await fake.dispatch(click)
+        cb = await env.callback(click["id"])
+        assert "approved" in cb.json["data"]["content"]
+        await fake.wait_for(lambda c: c.method == "PATCH" and vary["token"] in c.path
+                            and "ann approved" in (c.json or {}).get("content", ""))
+        [result] = await fake.wait_for(lambda c: c.method == "POST" and c.path.endswith(vary["token"]))
+        assert "bob (vary)" in result.json["content"]

@@ -156,3 +156,24 @@ async def test_cancel_edits_the_waiting_jobs_header(tmp_path):
         [answer] = await s.fake.wait_responses(1)
         assert answer["text"].startswith("cancelled j")
         await s.fake.wait_for("chat.update", ts=queued.args["ts"], text=lambda t: t and t.endswith("· cancelled"))
+
+
+async def test_a_consent_request_reaches_the_owner_by_dm_and_approving_runs_it(tmp_path):
+    async with slack_stack(tmp_path) as s:
+        await s.send.command("/consent", "remix:ask", trigger="tr-c", response_url=s.fake.response_url())
+        await s.fake.wait_responses(1)
+        await s.send.command("/echo", "a tune to share", trigger="tr-1")
+        await s.fake.wait_for("chat.update", text=lambda t: t and "done ✓" in t)
+        [art] = await s.jam.ledger.artifacts()
+        header = s.fake.of("chat.postMessage")[0].args
+        thread = (await s.fake.wait_for("chat.update"))[0].args["ts"]
+        await s.send.command("/vary", f"to:{art.id}", user_id="UBOB", user_name="bob", trigger="tr-2")
+        [dm] = await s.fake.wait_for("chat.postMessage", channel="UANN")
+        values = [e["value"] for b in dm.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        [pending] = await s.jam.consent.waiting()
+        assert values == [f"/approve to:{pending.id}", f"/decline to:{pending.id}"]
+        await s.send.click(values[0], user_id="UANN", user_name="ann", channel="DANN", message_ts="9.1",
+                           thread_ts="", trigger="tr-3")
+        await s.fake.wait_for("chat.update", text=lambda t: t and "ann approved" in t)
+        await s.fake.wait_for("chat.update", 2, text=lambda t: t and "done ✓" in t)
+        assert header["channel"] == "C0JAM" and thread

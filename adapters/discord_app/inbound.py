@@ -238,10 +238,16 @@ class Inbound:
 
     async def click(self, interaction: discord.Interaction, command: str, args: dict[str, Any]) -> None:
         """A follow-up button: the clicker runs the command on that artifact and is credited."""
-        if interaction.guild_id is None:
-            await interaction.response.send_message(DM_TEXT, ephemeral=True)
+        if interaction.guild_id is None:  # a DM: only a consent request's Approve / Decline works here
+            origin = await self._dm_origin(interaction, args)
+            if origin is None:
+                await interaction.response.send_message(DM_TEXT, ephemeral=True)
+                return
+            await self._answer_soon(interaction, self.jam.submit_options(command, args, origin))
             return
-        target = args.get("to")
+        spec = self.jam.catalog.get(command)
+        to_option = spec.option("to") if spec is not None else None
+        target = args.get("to") if to_option is not None and to_option.type is OptionType.ARTIFACT else None
         artifact = await self.jam.ledger.artifact(target) if target else None
         if target and (artifact is None or not artifact.thread.startswith(f"discord:{interaction.guild_id}:")):
             await interaction.response.send_message(
@@ -260,6 +266,19 @@ class Inbound:
                 origin = replace(origin, reply={**origin.reply, "bot_post": True}, thread=str(message.id))
         reply = await self.jam.submit_options(command, args, origin)
         await self.answer(interaction, reply)
+
+    async def _dm_origin(self, interaction: discord.Interaction, args: dict[str, Any]) -> Origin | None:
+        """The server a DM click answers for: the consent request it names, which this member owns."""
+        request = await self.jam.consent.get(str(args.get("to") or "")) if args.get("to") else None
+        if request is None:
+            return None
+        suffix = f":{interaction.user.id}"
+        owner = next((o for o in request.owners if o["member"].startswith("discord:")
+                      and o["member"].endswith(suffix)), None)
+        if owner is None:
+            return None
+        workspace = owner["member"].split(":")[1]
+        return replace(self.origin(interaction), workspace=workspace)
 
     # -- autocomplete -------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from adapters.discord_app import render, threads
 from adapters.discord_app.config import TOKEN_LIFETIME, TOKEN_MARGIN, DiscordSettings
 from adapters.discord_app.rest import DiscordRest, TokenExpired
 from bot.models import Delivery, Origin
-from bot.presentation import Progress, ProgressTracker
+from bot.presentation import Progress, ProgressTracker, member_ids
 
 if TYPE_CHECKING:
     from bot.runtime import Jamroom
@@ -71,6 +71,8 @@ class DiscordOutbound:
 
     async def deliver(self, delivery: Delivery, files: dict[str, bytes]) -> str:
         origin = delivery.origin
+        if delivery.direct:
+            return await self._deliver_direct(delivery)
         self._shown.advance(delivery.job_id, Progress.DONE if delivery.ok else Progress.FAILED)
         limit = int(origin.reply.get("limit") or self.settings.attachment_limit)
         fitted = await asyncio.to_thread(render.fit, delivery.artifact, files if delivery.ok else {}, limit)
@@ -82,6 +84,17 @@ class DiscordOutbound:
         where = str(posted.get("channel_id") or origin.reply.get("post_to") or origin.channel)
         await self._after(delivery, message_id, where)
         return message_id
+
+    async def _deliver_direct(self, delivery: Delivery) -> str:
+        """A DM to each member in ``notify`` (a consent request with its Approve / Decline buttons)."""
+        payload = render.message(delivery, render.Fitted({}), self.jam.settings.public_url)
+        payload["allowed_mentions"] = {"parse": []}
+        refs = []
+        for user_id in member_ids(delivery.notify, "discord", delivery.origin.workspace):
+            channel = await self.rest.dm_channel(user_id)
+            posted = await self.rest.channel_message(channel, payload, nonce=job_nonce(f"{delivery.job_id}:{user_id}"))
+            refs.append(f"{channel}:{posted.get('id', '')}")
+        return ",".join(refs)
 
     async def _deliver_error(self, delivery: Delivery, payload: dict[str, Any]) -> str:
         origin = delivery.origin

@@ -22,7 +22,7 @@ from adapters.slack_app.client import is_transient
 from adapters.slack_app.config import SlackSettings
 from bot.models import Delivery, Origin
 from bot.outbound import DeliveryRetry
-from bot.presentation import Progress, ProgressTracker, view_of
+from bot.presentation import Progress, ProgressTracker, member_ids, view_of
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,8 @@ class SlackOutbound:
 
     async def deliver(self, delivery: Delivery, files: dict[str, bytes]) -> str:
         try:
+            if delivery.direct:
+                return await self._direct(delivery)
             if not delivery.ok:
                 return await self._failure(delivery)
             return await self._result(delivery, files)
@@ -122,6 +124,15 @@ class SlackOutbound:
         await self._set(delivery.job_id, origin, Progress.DONE, Progress.DONE.text)
         self._uploaded.pop(delivery.job_id, None)
         return ":".join([origin.channel, str(resp.get("ts", "")), *([",".join(file_ids)] if file_ids else [])])
+
+    async def _direct(self, delivery: Delivery) -> str:
+        """A DM from the app to each member in ``notify`` (a consent request with Approve / Decline)."""
+        refs = []
+        for user_id in member_ids(delivery.notify, "slack", delivery.origin.workspace):
+            resp = await self.client.chat_postMessage(channel=user_id, text=blocks.fallback_text(delivery),
+                                                      blocks=blocks.result_blocks(delivery), unfurl_links=False)
+            refs.append(f"{resp.get('channel', user_id)}:{resp.get('ts', '')}")
+        return ",".join(refs)
 
     async def retract(self, origin: Origin, ref: str) -> None:
         """Delete a posted result (moderation's /remove): the message and the files we uploaded with it."""

@@ -25,7 +25,8 @@ async def _tell(jam: Jamroom, delivery: Delivery) -> None:
 
 
 async def ask_owners(jam: Jamroom, pending: Pending) -> None:
-    """Each owner gets an approve / decline action in the thread where their work is."""
+    """Each owner gets Approve / Decline buttons privately: a DM on Discord and Slack, a notice in the studio
+    (``Delivery.direct``; the origin is the thread where their work is, for platforms without DMs)."""
     job = pending.job
     asker = job.request.origin.member_name
     for owner in pending.waiting_on:
@@ -34,9 +35,9 @@ async def ask_owners(jam: Jamroom, pending: Pending) -> None:
                 f"with `{job.request.text or '/' + job.request.command}`. Approve or decline (request {pending.id}).")
         await _tell(jam, Delivery(
             job_id=f"{pending.id}-{pseudonym(owner['member'])}", origin=where, text=text,
-            buttons=[Button("Approve", "approve", {"to": pending.id}),
-                     Button("Decline", "decline", {"to": pending.id})],
-            notify=[owner["member"]]))
+            buttons=[Button("Approve", "approve", {"to": pending.id}, description=f"Approve request {pending.id}"),
+                     Button("Decline", "decline", {"to": pending.id}, description=f"Decline request {pending.id}")],
+            notify=[owner["member"]], direct=True))
 
 
 async def _answer(jam: Jamroom, origin: Origin, request_id: str, approve: bool) -> Reply:
@@ -61,7 +62,9 @@ async def _answer(jam: Jamroom, origin: Origin, request_id: str, approve: bool) 
     if any([await is_removed(jam.ledger, p) for p in pending.parents]):
         return Reply.error(f"approved, but the work it builds on was removed, so request {pending.id} can't run")
     result = await jam.queue.enqueue(job, pending.idem)
-    await jam.outbounds.progress(asker_origin, job.id, "queued", queued_text(result.position))
+    # the requester's "waiting for … to approve" line becomes the decision (edited where the platform allows)
+    await jam.outbounds.progress(asker_origin, job.id, "queued",
+                                 f"{origin.member_name} approved · {queued_text(result.position)}")
     return Reply(f"approved; {asker_origin.member_name}'s /{job.request.command} is {queued_text(result.position)}",
                  job_id=result.job.id, position=result.position, duplicate=result.duplicate)
 
