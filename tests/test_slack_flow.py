@@ -177,3 +177,17 @@ async def test_a_consent_request_reaches_the_owner_by_dm_and_approving_runs_it(t
         await s.fake.wait_for("chat.update", text=lambda t: t and "ann approved" in t)
         await s.fake.wait_for("chat.update", 2, text=lambda t: t and "done ✓" in t)
         assert header["channel"] == "C0JAM" and thread
+
+
+async def test_the_first_command_after_a_start_is_acked_while_both_generator_processes_are_busy(tmp_path):
+    from support import origin
+
+    async with slack_stack(tmp_path) as s:
+        busy = [await s.jam.submit_text(f"/hang busy {i}", origin(f"m{i}", f"busy-{i}")) for i in (1, 2)]
+        async with asyncio.timeout(60):
+            while [await s.jam.queue.position(r.job_id) for r in busy] != [0, 0]:  # noqa: ASYNC110 - queue state
+                await asyncio.sleep(0.05)
+        resp = await s.send.command("/echo", "first after start", trigger="tr-first",
+                                    response_url=s.fake.response_url())
+        assert resp.status == 200  # acknowledged; the generators are all taken
+        await s.fake.wait_for("chat.update", text=lambda t: t and "first after start" in t and "position 1" in t)
