@@ -28,6 +28,7 @@
     byRequest: new Map(),    // consent request id -> the asker's status element
     used: new Set(),         // command texts already run in this thread (their buttons show a used mark)
     stick: true,             // the member is at the newest message: growing content keeps it in view
+    autoTop: 0,              // where the page last scrolled itself to
     shown: new Set(),        // message ids already drawn
     pending: new Map(),      // client event id -> text, until the server answers
     sent: new Map(),         // client event id -> text as typed (put back in the box if it is refused)
@@ -89,6 +90,7 @@
     if (force || atBottom()) {
       box.scrollTop = box.scrollHeight;
       state.stick = true;
+      state.autoTop = box.scrollTop;
     }
   }
 
@@ -466,7 +468,7 @@
     const now = Date.now();
     if (btn.dataset.pressed && now - Number(btn.dataset.pressed) < BURST_MS) return;
     btn.dataset.pressed = String(now);
-    sendText(text);
+    sendText(text, text, true);
     markUsed(text);
   }
 
@@ -527,12 +529,28 @@
 
   // ---- threads and the member ----------------------------------------------------------------
 
-  // Titles cut short can read the same: those get the thread's start time and id, so each is told apart.
+  // Titles cut short can read the same: those lead with the time their thread started (and a number when
+  // that is the same too), where the sidebar's ellipsis cannot hide it.
   function titles(threads) {
-    const seen = new Map();
-    for (const t of threads) seen.set(short(t.title), (seen.get(short(t.title)) || 0) + 1);
-    return new Map(threads.map((t) => [t.id, seen.get(short(t.title)) > 1
-      ? `${short(t.title)} · ${clock(t.created)} · ${t.id.replace(/^jam-/, "")}` : t.title]));
+    const groups = new Map();
+    for (const t of threads) {
+      const key = short(t.title);
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(t);
+    }
+    const names = new Map();
+    for (const group of groups.values()) {
+      const oldest = [...group].sort((a, b) => a.created - b.created);
+      const seen = new Map();
+      for (const t of oldest) {
+        if (group.length === 1) { names.set(t.id, t.title); continue; }
+        const when = clock(t.created);
+        seen.set(when, (seen.get(when) || 0) + 1);
+        const n = seen.get(when);
+        names.set(t.id, `${when}${n > 1 ? ` (${n})` : ""} · ${t.title}`);
+      }
+    }
+    return names;
   }
 
   function short(title) {
@@ -660,7 +678,9 @@
     return null;
   }
 
-  function sendText(text, typed) {
+  // A pressed button keeps the page still (a second click of a double click must not land on what scrolled
+  // under the pointer); a typed command scrolls to its echo.
+  function sendText(text, typed, still) {
     text = text.trim();
     if (!text) return false;
     if (!state.me) { askName(); return false; }
@@ -680,7 +700,7 @@
     const empty = $("empty");
     if (empty) empty.remove();
     $("messages").appendChild(echo(id, text)); // at once, before the server answers
-    scrollDown(true);
+    if (!still) scrollDown(true);
     if (!post(data)) notice("not connected — your command goes out when the connection is back");
     return true;
   }
@@ -926,7 +946,13 @@
     $("notice-close").addEventListener("click", () => { notice(""); $("command").focus(); });
     $("viewer-close").addEventListener("click", () => $("viewer").close());
     $("viewer").addEventListener("click", (e) => { if (e.target === $("viewer")) $("viewer").close(); });
-    $("messages").addEventListener("scroll", () => { state.stick = atBottom(); }, { passive: true });
+    // Only the member scrolling up lets go of the newest message; pictures growing below it never do.
+    $("messages").addEventListener("scroll", () => {
+      const box = $("messages");
+      if (atBottom()) state.stick = true;
+      else if (box.scrollTop < state.autoTop - 4) state.stick = false;
+      state.autoTop = Math.min(state.autoTop, box.scrollTop);
+    }, { passive: true });
     $("attach").addEventListener("click", () => $("file").click());
     $("file").addEventListener("change", (e) => { upload(e.target.files[0]); e.target.value = ""; });
     $("name-form").addEventListener("submit", (e) => {
