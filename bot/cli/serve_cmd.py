@@ -79,6 +79,9 @@ async def _serve(args: argparse.Namespace) -> int:
     except BaseException:
         await jam.stop()
         raise
+    # The imports ran in a thread while the ledger opened and platforms mounted; the port opens once they are
+    # in, so the first command is answered like any other (they would compete with it for the interpreter).
+    await _warmed(jam)
     runner = web.AppRunner(app, shutdown_timeout=HTTP_CLOSE_SECONDS)
     await runner.setup()
     site: web.TCPSite | None = None
@@ -115,6 +118,13 @@ async def shutdown(jam: Jamroom, runner: web.AppRunner | None = None, site: web.
     if runner is not None:
         await step("close web sockets", runner.cleanup(), HTTP_CLOSE_SECONDS + 1.0)
     await step("close storage", jam.stop(), SHUTDOWN_SECONDS)
+
+
+async def _warmed(jam: Jamroom) -> None:
+    try:
+        await jam.loaded_generators()
+    except Exception:  # a broken generator must not keep the others from serving; commands report it
+        log.exception("generators failed to load at start-up")
 
 
 async def _mount_platforms(jam: Jamroom, app: web.Application, wanted: list[str] | None) -> None:
