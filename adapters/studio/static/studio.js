@@ -24,7 +24,7 @@
     community: [],           // other platforms' threads (moderators only), read-only
     readonly: null,          // the watched thread when the open one is read-only
     catalog: { commands: [], follow_ups: {} },
-    byJob: new Map(),        // job id -> status element
+    byJob: new Map(),        // job id -> its status elements (an approved request's line follows the job too)
     byRequest: new Map(),    // consent request id -> the asker's status element
     used: new Set(),         // command texts already run in this thread (their buttons show a used mark)
     stick: true,             // the member is at the newest message: growing content keeps it in view
@@ -277,7 +277,7 @@
       pill.dataset.job = m.job_id;
       pill.dataset.owner = m.member.id;
       body.appendChild(pill);
-      if (m.job_id) state.byJob.set(m.job_id, pill);
+      if (m.job_id) follow(m.job_id, pill);
       paintStatus(pill, m.status.state, m.status.text);
     } else {
       const answer = el("div", m.ok ? "answer" : "answer refused");
@@ -323,8 +323,12 @@
   }
 
   function setStatus(jobId, st, text) {
-    const pill = state.byJob.get(jobId);
-    if (pill) paintStatus(pill, st, text);
+    for (const pill of state.byJob.get(jobId) || []) paintStatus(pill, st, text);
+  }
+
+  function follow(jobId, pill) {
+    if (!state.byJob.has(jobId)) state.byJob.set(jobId, []);
+    state.byJob.get(jobId).push(pill);
   }
 
   // The owner approved in this thread: the asker's "waiting" line follows the job it became.
@@ -333,7 +337,7 @@
     if (!pill || pill.dataset.job) return;
     pill.dataset.job = jobId;
     pill.dataset.prefix = `approved by ${name}`;
-    state.byJob.set(jobId, pill);
+    follow(jobId, pill);
     paintStatus(pill, "queued", "queued");
   }
 
