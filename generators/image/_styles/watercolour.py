@@ -34,6 +34,8 @@ def render(ctx: Ctx) -> np.ndarray:
     # Granulation settles in the paper's valleys, so one texture serves every glaze (and costs once).
     granules = grain(d.child("granules"), c, 0.0035)
     granules *= F32(0.18)
+    if extra:
+        granules += grain(d.child("fine granules"), c, 0.0035 / (1 + extra)) * F32(0.1)  # finer grains too
     granules += F32(1.0)
     ripple = fbm(d.child("ripple"), c, cells=24.0, octaves=extra) * F32(0.12 * WOBBLE) if extra else None
     for k in range(LAYERS):
