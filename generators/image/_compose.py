@@ -249,6 +249,9 @@ def _slots(dice: Dice, things: Sequence[str], focal_x: float, other_x: float, h:
             base = max(base, h + 0.02)
             if info.family == "building" and info.params.get("form") == "skyline":
                 base, size = h + 0.01, size * 1.3
+            if info.params.get("form") == "bust":
+                # A portrait fills the frame from the bottom edge, head a little off centre.
+                x, base, size = 0.5 + (x - 0.5) * 0.4, 1.02, size * (1.5 if k == 0 else 1.0)
         out.append((name, x, base, size, fade, bool(d.chance(0.5, stable=True))))
     return out
 
