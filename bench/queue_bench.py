@@ -43,6 +43,8 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
 
+#: Warm-up jobs per worker before the clock starts (the same in queue_compare_runners/harness.py).
+WARM_UP = 50
 OPEN = Fairness(member_in_flight=1000, rate_limit=10**9, rate_window=600, idempotency_ttl=600)
 
 
@@ -125,15 +127,19 @@ async def throughput(args: argparse.Namespace, workers: int) -> None:
     procs: list[subprocess.Popen[str]] = []
     try:
         procs = [start_worker(args, prefix, args.concurrency) for _ in range(workers)]
+        warm = WARM_UP * workers  # as the competitors' harness: start-up never counted
+        await enqueue_all(queue, warm, "warm", args.enqueuers)
+        await wait_done(queue, warm)
         t0 = time.perf_counter()
         enq = await enqueue_all(queue, args.jobs, "e2e", args.enqueuers)
-        await wait_done(queue, args.jobs)
+        await wait_done(queue, warm + args.jobs)
         e2e = time.perf_counter() - t0
         stop(procs)
         await enqueue_all(queue, args.jobs, "drain", args.enqueuers)
         procs = [start_worker(args, prefix, args.concurrency) for _ in range(workers)]
-        started, before = time.perf_counter(), (await queue.stats())["done"] - args.jobs  # rate once all are up
-        await wait_done(queue, 2 * args.jobs)
+        started = time.perf_counter()
+        before = (await queue.stats())["done"] - warm - args.jobs  # rate once all are up
+        await wait_done(queue, warm + 2 * args.jobs)
         drain = (args.jobs - before) / (time.perf_counter() - started)
         print(f"{workers} worker process(es) × {args.concurrency} consumers, {args.jobs} no-op jobs "
               f"({args.enqueuers} enqueuing tasks in one process): "

@@ -17,6 +17,7 @@ at start or replacing a killed one — is forked with them imported and takes it
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import multiprocessing as mp
 import os
@@ -30,7 +31,9 @@ from generators.base import GeneratorError, InputFile, Result
 
 log = logging.getLogger(__name__)
 
-PRELOAD = ["numpy", "PIL.Image", "generators.registry", "generators.provenance", "bot.pool_warm"]
+PRELOAD = ["numpy", "PIL.Image", "generators.registry", "generators.provenance"]
+#: Imports every generator module (see bot/pool_warm.py); preloaded when the pool is ``warm``.
+WARM = "bot.pool_warm"
 #: How often a running job's memory is read (seconds).
 WATCH_EVERY = 0.02
 MB = 1024 * 1024
@@ -111,14 +114,17 @@ class GeneratorPool:
     """A fixed number of generator processes; ``run`` borrows one per job."""
 
     def __init__(self, size: int = 2, *, timeout: float = 30.0, max_output_bytes: int = 25 * 1024 * 1024,
-                 memory_limit: int = 768 * MB) -> None:
+                 memory_limit: int = 768 * MB, warm: bool = True) -> None:
         self.size = max(1, size)
         self.timeout = timeout
         self.max_output_bytes = max_output_bytes
         #: RSS budget per generator process in bytes (0: not watched).
         self.memory_limit = memory_limit
+        #: Import every generator module before the first job, in the forkserver (so every generator
+        #: process starts warm) and in this process (so the first job's lookup is instant).  A one-off
+        #: command (`jamroom try`) may set it False before ``start`` to import only what it runs.
+        self.warm = warm
         self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(PRELOAD)
         self._free: asyncio.Queue[_Slot] = asyncio.Queue()
         self._slots: list[_Slot] = []
         self.killed = 0
@@ -134,8 +140,12 @@ class GeneratorPool:
         return slot
 
     async def start(self) -> None:
+        self._ctx.set_forkserver_preload(PRELOAD + ([WARM] if self.warm else []))
+        here = asyncio.create_task(asyncio.to_thread(importlib.import_module, WARM)) if self.warm else None
         for _ in range(self.size):
             self._free.put_nowait(await asyncio.to_thread(self._spawn))
+        if here is not None:
+            await here
 
     def _retire(self, slot: _Slot) -> None:
         if slot in self._slots:

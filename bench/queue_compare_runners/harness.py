@@ -64,6 +64,10 @@ class Tally:
             await asyncio.sleep(0.01)
 
 
+#: Warm-up jobs per worker before a throughput run's clock starts (the same in bench/queue_bench.py).
+WARM_UP = 50
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))] if ordered else float("nan")
@@ -121,7 +125,12 @@ async def throughput(lib: Library, args: argparse.Namespace, client: aioredis.Re
     await fresh(lib, client, args.redis)
     procs = start_workers(args, workers, args.concurrency)
     try:
-        await asyncio.sleep(0.5)  # every worker has finished its own start-up (consumer groups, pools)
+        # Warm-up: jobs through every worker's serve loop before the clock starts, so a worker's own
+        # start-up (imports, consumer groups, pools) is never counted, however busy the machine is.
+        warm = WARM_UP * workers
+        for i in range(warm):
+            await lib.enqueue(-1 - i, None)
+        await wait_done(client, warm, args.timeout)
         t0 = time.perf_counter()
 
         async def part(k: int) -> None:
@@ -129,7 +138,7 @@ async def throughput(lib: Library, args: argparse.Namespace, client: aioredis.Re
                 await lib.enqueue(i, None)
 
         await asyncio.gather(*(part(k) for k in range(args.enqueuers)))
-        await wait_done(client, args.jobs, args.timeout)
+        await wait_done(client, warm + args.jobs, args.timeout)
         return args.jobs / (time.perf_counter() - t0)
     finally:
         stop(procs)
