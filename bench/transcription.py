@@ -76,9 +76,10 @@ def score_of(tune: Tune, tempo: int, program: int, instrument: str) -> Score:
     return Score(key, tempo, meter, min(bars, 32), [Part("melody", program, notes, 0, instrument)])
 
 
-def reference(score: Score, roles: tuple[str, ...] = ("melody", "chords")) -> tuple[np.ndarray, np.ndarray]:
+def reference(score: Score) -> tuple[np.ndarray, np.ndarray]:
+    """Every pitched note that was rendered (/harmonize may add a bass line as well as chords)."""
     seq = to_sequence(score)
-    rows = [(n.start, n.start + n.duration, n.pitch) for tr in seq.tracks if tr.name in roles for n in tr.notes]
+    rows = [(n.start, n.start + n.duration, n.pitch) for tr in seq.tracks if not tr.is_drum for n in tr.notes]
     rows.sort()
     return np.array([[a, b] for a, b, _ in rows]), np.array([440.0 * 2 ** ((p - 69) / 12) for *_, p in rows])
 
@@ -116,8 +117,7 @@ def accuracy(tunes: list[Tune]) -> None:
         score = score_of(tune, tempo, 0, "piano")
         chorded, _ = develop.harmonize_score(score, np.random.default_rng(i))
         for part in chorded.parts:
-            if part.role == "chords":
-                part.program = 0
+            part.program = 0  # every harmony part on piano
         rows["piano+chords"].append(evaluate(render(chorded), reference(chorded), "instrument"))
         ref = reference(score)
         line = [(float(a), float(b - a), round(69 + 12 * np.log2(f / 440.0))) for (a, b), f in zip(*ref,
