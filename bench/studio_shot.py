@@ -1,0 +1,145 @@
+"""The README's picture of the studio: two members, a sketch, a variation and a melody, at 1280×860.
+
+    python bench/studio_shot.py [--out docs/studio.png] [--phone /tmp/studio-phone.png]
+
+Starts `jamroom serve` (studio only, memory queue, a temporary data folder) on a free
+loopback port and drives Debian's Chromium with Playwright.  Prints the file's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WAIT_MS = 90_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("JAMROOM_") and k not in ("REDIS_URL", "DATABASE_URL")}
+    env.update(JAMROOM_DATA=str(folder / "data"), JAMROOM_QUEUE="memory", JAMROOM_CONCURRENCY="2")
+    log = (folder / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from bot.cli.main import main; sys.exit(main())",
+         "serve", "--host", "127.0.0.1", "--port", str(port), "--platforms", "studio"],
+        env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("jamroom serve did not start:\n" + (folder / "serve.log").read_text()[-2000:])
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+async def enter(browser, base: str, name: str, url: str | None = None, viewport=None):
+    ctx = await browser.new_context(viewport=viewport or {"width": 1280, "height": 860})
+    page = await ctx.new_page()
+    page.set_default_timeout(WAIT_MS)
+    await page.goto(url or base + "/")
+    await page.fill("#name-input", name)
+    await page.click("#name-ok")
+    await page.wait_for_function("() => document.querySelector('#thread-sub').textContent.startsWith('#')")
+    return page
+
+
+async def run(page, text: str) -> None:
+    await page.fill("#command", text)
+    await page.press("#command", "Enter")
+
+
+async def loaded(page, nth: int) -> None:
+    img = page.locator(".msg.result").nth(nth).locator("img").first
+    await img.wait_for()
+    await page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=await img.element_handle())
+
+
+async def shoot(base: str, phone: bool) -> tuple[bytes, bytes | None]:
+    """Screenshots of Ann's tab (desktop) and, when asked, Cleo's (a phone)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            ann = await enter(browser, base, "Ann")
+            await run(ann, "/melody wistful rainy lofi bars:2 seed:3")
+            await loaded(ann, 0)
+            await run(ann, "/sketch a red fox curled in snow under a pale dawn sky seed:7")
+            await loaded(ann, 1)
+            bob = await enter(browser, base, "Bob", url=ann.url)
+            await loaded(bob, 1)
+            await bob.locator(".msg.result").nth(1).get_by_role("button", name="Four variations of cell 2").click()
+            await loaded(ann, 2)
+            await asyncio.sleep(0.5)
+            desktop = await ann.screenshot(type="png")
+            small = None
+            if phone:
+                cleo = await enter(browser, base, "Cleo", url=ann.url, viewport={"width": 390, "height": 844})
+                await loaded(cleo, 2)
+                small = await cleo.screenshot(type="png")
+            return desktop, small
+        finally:
+            await browser.close()
+
+
+def _small(png: bytes) -> bytes:
+    """The screenshot as a 256-colour PNG (a dark UI quantizes cleanly), well under 300 KB."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("docs/studio.png"))
+    parser.add_argument("--phone", type=Path, default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as base:
+        desktop, phone = asyncio.run(shoot(base, args.phone is not None))
+    args.out.write_bytes(_small(desktop))
+    print(f"{args.out}: {args.out.stat().st_size / 1024:.0f} KiB, 1280×860")
+    if args.phone is not None and phone is not None:
+        args.phone.write_bytes(phone)
+        print(f"{args.phone}: {args.phone.stat().st_size / 1024:.0f} KiB, 390×844")
+
+
+if __name__ == "__main__":
+    main()
