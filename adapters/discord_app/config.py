@@ -9,11 +9,12 @@ a proxy): discord.py has no option for its API base or gateway URL.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import yarl
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from bot.platform_settings import PlatformSettings
 
 #: Discord's default upload limit per file when an interaction does not say otherwise.
 DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024
@@ -25,8 +26,8 @@ DEFAULT_GATEWAY = "wss://gateway.discord.gg/"
 ENV_PREFIX = "DISCORD_"
 
 
-class DiscordSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True)
+class DiscordSettings(PlatformSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX)
 
     token: str = Field(default="", repr=False)
     #: The application id; read from Discord at start-up when unset.
@@ -41,37 +42,15 @@ class DiscordSettings(BaseSettings):
     #: DISCORD_GATEWAY_URL: the gateway's websocket URL.
     gateway_url: str = DEFAULT_GATEWAY
 
-    @field_validator("token", mode="before")
+    @field_validator("api_base")
     @classmethod
-    def _strip(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else value
-
-    @field_validator("application_id", "moderator_role", "guild_id", mode="before")
-    @classmethod
-    def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("attachment_limit", mode="before")
-    @classmethod
-    def _blank_limit(cls, value: object) -> object:
-        return DEFAULT_ATTACHMENT_LIMIT if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("api_base", "gateway_url", mode="before")
-    @classmethod
-    def _blank_url(cls, value: object, info: Any) -> object:
-        if isinstance(value, str) and not value.strip():
-            return DEFAULT_API_BASE if info.field_name == "api_base" else DEFAULT_GATEWAY
-        return value.rstrip("/") if info.field_name == "api_base" and isinstance(value, str) else value
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, env_file: str | None = ".env") -> DiscordSettings | None:
         """None unless DISCORD_TOKEN is set (environment, then ``.env``); with ``env`` only that mapping."""
-        if env is None:
-            cfg = cls(_env_file=env_file)  # type: ignore[call-arg]
-        else:
-            values: dict[str, Any] = {k[len(ENV_PREFIX):].lower(): v for k, v in env.items()
-                                      if k.startswith(ENV_PREFIX)}
-            cfg = cls(_env_file=None, **values)  # type: ignore[call-arg]
+        cfg = cls.read(env, env_file=env_file)
         return cfg if cfg.token else None
 
 

@@ -7,12 +7,12 @@ variables, and so secrets live in one place that never logs them (``repr=False``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from adapters.slack_app import names
+from bot.platform_settings import PlatformSettings
 
 DEFAULT_API = "https://slack.com/api/"
 #: Slack accepts much larger files, but a chat result over this size is better as a studio link.
@@ -22,8 +22,8 @@ DEFAULT_MAX_DOWNLOAD = 8 * 1024 * 1024
 ENV_PREFIX = "SLACK_"
 
 
-class SlackSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True)
+class SlackSettings(PlatformSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX)
 
     bot_token: str = Field(default="", repr=False)
     signing_secret: str = Field(default="", repr=False)
@@ -37,21 +37,6 @@ class SlackSettings(BaseSettings):
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     max_download_bytes: int = DEFAULT_MAX_DOWNLOAD
 
-    @field_validator("bot_token", "signing_secret", "command_prefix", mode="before")
-    @classmethod
-    def _strip(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else value
-
-    @field_validator("app_token", "moderator_group", mode="before")
-    @classmethod
-    def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("api_url", mode="before")
-    @classmethod
-    def _default_api(cls, value: object) -> object:
-        return DEFAULT_API if isinstance(value, str) and not value.strip() else value
-
     @field_validator("command_prefix")
     @classmethod
     def _lowercase_prefix(cls, value: str) -> str:
@@ -59,19 +44,9 @@ class SlackSettings(BaseSettings):
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, env_file: str | None = ".env") -> SlackSettings | None:
-        """None unless both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set (environment, then ``.env``).
-
-        With ``env`` (tests, tools) only that mapping is read.
-        """
-        if env is None:
-            cfg = cls(_env_file=env_file)  # type: ignore[call-arg]
-        else:
-            values: dict[str, Any] = {k[len(ENV_PREFIX):].lower(): v for k, v in env.items()
-                                      if k.startswith(ENV_PREFIX)}
-            cfg = cls(_env_file=None, **values)  # type: ignore[call-arg]
-        if not cfg.bot_token or not cfg.signing_secret:
-            return None
-        return cfg
+        """None unless both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set (environment, then ``.env``)."""
+        cfg = cls.read(env, env_file=env_file)
+        return cfg if cfg.bot_token and cfg.signing_secret else None
 
     def slash(self, name: str) -> str:
         """The Slack slash command for a catalog command (/jam-remove for Slack's own /remove)."""
