@@ -144,7 +144,8 @@ def alt_text(recipe: Recipe) -> str:
     for target, colour in recipe.tints:
         tints.setdefault(target, []).append(_colour_name(colour))
     parts = []
-    for name in recipe.subjects:
+    known = [name for name in recipe.subjects if name in SUBJECT_INFO]
+    for name in known:
         colour = " and ".join(tints.get(name, ()))
         parts.append(_article(f"{colour} {name}".strip()))
     if not parts:
@@ -154,17 +155,18 @@ def alt_text(recipe: Recipe) -> str:
     else:
         text = ", ".join(parts[:-1]) + " and " + parts[-1]
     light = {"dawn": " at dawn", "noon": " by day", "dusk": " at dusk", "night": " at night",
-             "neon": " in neon light"}.get(recipe.light, "")
+             "neon": " in neon light"}.get(recipe.light or ("night" if "night" in recipe.subjects else ""), "")
     sky = f" under a {' and '.join(tints['sky'])} sky" if "sky" in tints else ""
     style = STYLE_LABELS[recipe.style]
     where = ""
-    if recipe.subjects and SUBJECT_INFO[recipe.subjects[0]].family not in ENVIRONMENT:
+    if known and SUBJECT_INFO[known[0]].family not in ENVIRONMENT and not recipe.source:
         scene = recipe.scene()
-        xs = [sh.points[0][0] for sh in scene.shapes if sh.role == recipe.subjects[0]]
+        xs = [sh.points[0][0] for sh in scene.shapes if sh.role == known[0]]
         if xs:
             side = "left" if sum(xs) / len(xs) < 0.5 else "right"
-            where = f"; the {recipe.subjects[0]} on the {side} third"
-    return f"{text}{light}{sky}, {style} in {recipe.palette_name} colours{where}"
+            where = f"; the {known[0]} on the {side} third"
+    colours = f" in {recipe.palette_name} colours" if recipe.palette_name else ""
+    return f"{text}{light}{sky}, {style}{colours}{where}"
 
 
 def describe(recipe: Recipe) -> dict[str, Any]:

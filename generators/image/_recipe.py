@@ -21,7 +21,7 @@ from xml.sax.saxutils import unescape
 import numpy as np
 from PIL import Image, ImageDraw
 
-from generators.image._compose import build_scene, is_figure
+from generators.image._compose import LIGHTS, build_scene, is_figure
 from generators.image._dice import Dice, Jitter, derive
 from generators.image._noise import F32, Canvas, blur, fbm, resize, smoothstep
 from generators.image._palette import Palette
@@ -86,17 +86,17 @@ class Recipe:
             style=style,
             palette=tuple(str(c) for c in data["palette"])[:8],
             palette_name=str(data.get("palette_name", "")),
-            subjects=tuple(str(s) for s in data.get("subjects", ())),
+            subjects=tuple(str(s)[:60] for s in data.get("subjects", ()))[:MAX_LISTED],
             ar=str(data["ar"]),
             seed=int(data["seed"]),
             jitter=tuple((int(s), float(a)) for s, a in data.get("jitter", ())),
             source=str(data.get("source", "")),
             second=second,
-            words=tuple(str(w) for w in data.get("words", ())),
-            tints=tuple((str(t), _hex_colour(str(c))) for t, c in data.get("tints", ())),
-            light=str(data.get("light", "")),
-            mods=tuple(str(m) for m in data.get("mods", ())),
-            salt=int(data.get("salt", 0)),
+            words=tuple(str(w)[:60] for w in data.get("words", ()))[:MAX_LISTED],
+            tints=tuple((str(t)[:60], _hex_colour(str(c))) for t, c in data.get("tints", ()))[:MAX_LISTED],
+            light=_one_of(str(data.get("light", "")), ("", *LIGHTS)),
+            mods=tuple(_one_of(str(m), ("crescent", "full")) for m in data.get("mods", ()))[:2],
+            salt=int(data.get("salt", 0)) % 2**31,
         )
 
     def scene(self) -> Scene:
@@ -109,6 +109,14 @@ class Recipe:
 
 
 _HEX = re.compile(r"#[0-9a-f]{6}")
+#: A recipe from a file lists at most this many subjects, words or colours (ours list ≤ 6).
+MAX_LISTED = 16
+
+
+def _one_of(value: str, allowed: Sequence[str]) -> str:
+    if value not in allowed:
+        raise ValueError(f"unexpected value {value!r}")
+    return value
 
 
 def _hex_colour(value: str) -> str:
