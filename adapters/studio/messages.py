@@ -55,7 +55,8 @@ def artifact_view(artifact: Artifact) -> dict[str, Any]:
 
 
 def buttons_view(buttons: list[Button]) -> list[dict[str, Any]]:
-    return [{"label": b.label, "text": b.text(), "row": b.row} for b in buttons]
+    return [{"label": b.label, "text": b.text(), "row": b.row, "description": getattr(b, "description", "") or ""}
+            for b in buttons]
 
 
 def member_view(member_id: str, name: str) -> dict[str, str]:
@@ -93,9 +94,13 @@ def result_message(thread: str, delivery: Delivery) -> dict[str, Any]:
     notice = _NOTICE_JOB.match(delivery.job_id)
     if delivery.ok and delivery.artifact is None:
         # A notice, not an error: a consent request for the owner, with its Approve / Decline buttons.
-        return {**base, "id": f"n-{delivery.job_id}", "kind": "notice", "text": delivery.text,
+        view = {**base, "id": f"n-{delivery.job_id}", "kind": "notice", "text": delivery.text,
                 "request": notice.group(1) if notice else None, "buttons": buttons_view(delivery.buttons),
                 "notify": list(delivery.notify)}
+        owners = [key.rsplit(":", 1)[-1] for key in delivery.notify if key.startswith("studio:")]
+        if getattr(delivery, "direct", False) and len(owners) == 1:
+            view["to"] = owners[0]  # for the owner's tabs only, like a DM (and so never journaled)
+        return view
     if not delivery.ok or delivery.artifact is None:
         return {**base, "id": f"e-{delivery.job_id}", "kind": "error", "text": delivery.error or delivery.text,
                 "request": notice.group(1) if notice else None, "outcome": delivery.text}

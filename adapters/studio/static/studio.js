@@ -299,7 +299,7 @@
     pill.replaceChildren();
     if (st === "running") pill.appendChild(el("span", "spin"));
     const words = st === "done" ? "✓ done" : st === "failed" ? "✕ failed" : text;
-    const prefix = pill.dataset.prefix ? `${pill.dataset.prefix} · ` : "";
+    const prefix = pill.dataset.prefix && !/approved/.test(text || "") ? `${pill.dataset.prefix} · ` : "";
     pill.appendChild(el("span", "st", prefix + words));
     const mine = state.me && pill.dataset.owner === state.me.id;
     if (st === "queued" && mine && pill.dataset.job) {
@@ -437,7 +437,7 @@
   function describe(kind, b) {
     const ups = (state.catalog.follow_ups || {})[kind] || [];
     const found = ups.find((f) => f.label === b.label);
-    return (found && found.description) || b.text;
+    return b.description || (found && found.description) || b.text;
   }
 
   function drawButtons(buttons, kind) {
