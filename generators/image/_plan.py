@@ -92,7 +92,9 @@ def sketch_recipes(spec: Mapping[str, Any], seed: int) -> tuple[list[Recipe], di
     leave_out = _leave_out(spec)
     reading = read_prompt(prompt, leave_out)
     dice = Dice(seed)
-    salted = dice.child(f"salt{reading.salt}") if reading.salt else dice
+    # The prompt's own words (known and unknown) key the palette and style draws, not the seed alone.
+    salted = dice.child(f"prompt:{','.join(reading.subjects)}:{reading.salt}") if reading.subjects or reading.salt \
+        else dice
     style = _choice(spec, "style", STYLES) or reading.style or auto_style(reading, salted.child("style"))
     ar = _choice(spec, "ar", ARS) or "1:1"
     named = _choice(spec, "palette", PALETTES) or reading.palette
