@@ -101,8 +101,16 @@ async def test_music_files_carry_machine_readable_provenance(jam, tmp_path):
     files = out.deliveries[0][1]
     ogg = next(v for k, v in files.items() if k.endswith(".ogg"))
     (tmp_path / "x.ogg").write_bytes(ogg)
-    assert OggVorbis(tmp_path / "x.ogg").tags["DIGITALSOURCETYPE"][0] == IPTC + "algorithmicMedia"
+    # the melody comes from a model trained on a corpus: the file says so, and says what it learned from
+    tags = OggVorbis(tmp_path / "x.ogg").tags
+    assert tags["DIGITALSOURCETYPE"][0] == IPTC + "trainedAlgorithmicMedia"
+    assert "learned from" in " ".join(tags["COMMENT"] + tags["COPYRIGHT"])
     mid = mido.MidiFile(file=io.BytesIO(next(v for k, v in files.items() if k.endswith(".mid"))), charset="utf-8")
+    assert any("learned from" in m.text for m in mid.tracks[0] if m.type == "text")
+    made = out.deliveries[0][0].artifact
+    assert made.facts["models"] and made.facts["models"][0]["learned_from"]
+    lineage = await jam.submit_text(f"/credits {made.id}", origin("bob", "q2"))
+    assert "learned from" in lineage.text
     blobs = [m for m in mid.tracks[0] if m.type in ("sequencer_specific", "text")]
     found = []
     for m in blobs:
