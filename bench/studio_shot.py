@@ -1,6 +1,9 @@
 """The README's picture of the studio: two members, a sketch, a variation and a melody, at 1280×860.
 
-    python bench/studio_shot.py [--out docs/studio.png] [--phone /tmp/studio-phone.png]
+    python bench/studio_shot.py [--out docs/studio.png] [--phone /tmp/studio-phone.png] [--axe]
+
+With ``--axe`` it also prints axe-core's findings on that page (thread of results; then with the
+command list open; then on a phone), counted by impact, and each rule that fired.
 
 Starts `jamroom serve` (studio only, memory queue, a temporary data folder) on a free
 loopback port and drives Debian's Chromium with Playwright.  Prints the file's size.
@@ -89,7 +92,17 @@ async def loaded(page, nth: int) -> None:
     await page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=await img.element_handle())
 
 
-async def shoot(base: str, phone: bool) -> tuple[bytes, bytes | None]:
+async def audit(page, what: str) -> None:
+    from axe_playwright_python.async_playwright import Axe
+
+    found = (await Axe().run(page)).response["violations"]
+    counts = {impact: sum(len(v["nodes"]) for v in found if v["impact"] == impact)
+              for impact in ("critical", "serious", "moderate", "minor")}
+    print(f"axe {what}: " + ", ".join(f"{k} {n}" for k, n in counts.items())
+          + "".join(f"\n  {v['impact']}: {v['id']} ×{len(v['nodes'])} — {v['help']}" for v in found))
+
+
+async def shoot(base: str, phone: bool, axe: bool = False) -> tuple[bytes, bytes | None]:
     """Screenshots of Ann's tab (desktop) and, when asked, Cleo's (a phone)."""
     from playwright.async_api import async_playwright
 
@@ -107,11 +120,17 @@ async def shoot(base: str, phone: bool) -> tuple[bytes, bytes | None]:
             await loaded(ann, 2)
             await asyncio.sleep(0.5)
             desktop = await ann.screenshot(type="png")
+            if axe:
+                await audit(ann, "1280×860, thread with 3 results")
+                await ann.click("#help-toggle")
+                await audit(ann, "1280×860, command list open")
             small = None
             if phone:
                 cleo = await enter(browser, base, "Cleo", url=ann.url, viewport={"width": 390, "height": 844})
                 await loaded(cleo, 2)
                 small = await cleo.screenshot(type="png")
+                if axe:
+                    await audit(cleo, "390×844 phone")
             return desktop, small
         finally:
             await browser.close()
@@ -131,9 +150,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/studio.png"))
     parser.add_argument("--phone", type=Path, default=None)
+    parser.add_argument("--axe", action="store_true", help="print axe-core's findings too")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as base:
-        desktop, phone = asyncio.run(shoot(base, args.phone is not None))
+        desktop, phone = asyncio.run(shoot(base, args.phone is not None, args.axe))
     args.out.write_bytes(_small(desktop))
     print(f"{args.out}: {args.out.stat().st_size / 1024:.0f} KiB, 1280×860")
     if args.phone is not None and phone is not None:
