@@ -13,61 +13,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import io
-import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from studio_server import ARGS, CHROMIUM, serve_studio
+
 WAIT_MS = 90_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(folder: Path):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("JAMROOM_") and k not in ("REDIS_URL", "DATABASE_URL")}
-    env.update(JAMROOM_DATA=str(folder / "data"), JAMROOM_QUEUE="memory", JAMROOM_CONCURRENCY="2")
-    log = (folder / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from bot.cli.main import main; sys.exit(main())",
-         "serve", "--host", "127.0.0.1", "--port", str(port), "--platforms", "studio"],
-        env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("jamroom serve did not start:\n" + (folder / "serve.log").read_text()[-2000:])
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 async def enter(browser, base: str, name: str, url: str | None = None, viewport=None):
@@ -152,7 +106,7 @@ def main() -> None:
     parser.add_argument("--phone", type=Path, default=None)
     parser.add_argument("--axe", action="store_true", help="print axe-core's findings too")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as base:
+    with tempfile.TemporaryDirectory() as tmp, serve_studio(Path(tmp), wait=90) as base:
         desktop, phone = asyncio.run(shoot(base, args.phone is not None, args.axe))
     args.out.write_bytes(_small(desktop))
     print(f"{args.out}: {args.out.stat().st_size / 1024:.0f} KiB, 1280×860")

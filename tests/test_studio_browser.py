@@ -8,23 +8,12 @@ With ``CI`` set this test must run: a missing Chromium or Playwright fails it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from studio_server import ARGS, CHROMIUM, ServeFailed, serve_studio
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--autoplay-policy=no-user-gesture-required"]
 WAIT_MS = 45_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
@@ -42,45 +31,15 @@ def _requirements() -> None:
         pytest.skip("; ".join(missing) + " — install them to run the studio's browser test")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path):
     """`jamroom serve` on a free loopback port, with nothing but a data folder set."""
     _requirements()
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("JAMROOM_") and k not in ("REDIS_URL", "DATABASE_URL")}
-    env.update(JAMROOM_DATA=str(tmp_path / "data"), JAMROOM_QUEUE="memory", JAMROOM_CONCURRENCY="2")
-    log = (tmp_path / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from bot.cli.main import main; sys.exit(main())",
-         "serve", "--host", "127.0.0.1", "--port", str(port), "--platforms", "studio"],
-        env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
     try:
-        while True:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("jamroom serve did not start:\n" + (tmp_path / "serve.log").read_text()[-3000:])
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        with serve_studio(tmp_path) as base:
+            yield base
+    except ServeFailed as exc:
+        pytest.fail(str(exc))
 
 
 async def _enter(page, base: str, name: str, url: str | None = None) -> None:

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
-from test_studio_browser import ARGS, CHROMIUM, WAIT_MS, _enter, _free_port, _requirements, _run
+from studio_server import ARGS, CHROMIUM, ServeFailed, serve_studio
+from test_studio_browser import WAIT_MS, _enter, _requirements, _run
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]
 
@@ -29,36 +24,11 @@ PHONE = {"width": 390, "height": 844}
 def server(tmp_path_factory):
     """One `jamroom serve` for the module (starting one costs seconds of a shared 2-core machine)."""
     _requirements()
-    tmp = tmp_path_factory.mktemp("studio-ui")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("JAMROOM_") and k not in ("REDIS_URL", "DATABASE_URL")}
-    env.update(JAMROOM_DATA=str(tmp / "data"), JAMROOM_QUEUE="memory", JAMROOM_CONCURRENCY="2")
-    log = (tmp / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from bot.cli.main import main; sys.exit(main())",
-         "serve", "--host", "127.0.0.1", "--port", str(port), "--platforms", "studio"],
-        env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
     try:
-        while True:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("jamroom serve did not start:\n" + (tmp / "serve.log").read_text()[-3000:])
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        with serve_studio(tmp_path_factory.mktemp("studio-ui")) as base:
+            yield base
+    except ServeFailed as exc:
+        pytest.fail(str(exc))
 
 
 @contextlib.asynccontextmanager
