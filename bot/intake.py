@@ -18,10 +18,10 @@ from bot.catalog.spec import Command, OptionType, Permission, mime_refusal
 from bot.credits import merge_contributors
 from bot.errors import UserError
 from bot.handlers import handlers
-from bot.handlers.consent import ask_owners
-from bot.handlers.moderation import is_removed, removed_ids
 from bot.models import Artifact, Contributor, Job, Origin, Request, Role, Upload, new_id, seed_from
 from bot.reply import Reply, queued_text
+from bot.services.notices import ask_owners
+from bot.services.records import is_removed, removed_ids
 
 if TYPE_CHECKING:
     from bot.runtime import Jamroom

@@ -27,6 +27,7 @@ from bot.pool import GeneratorPool
 from bot.queue.base import Fairness, JobQueue
 from bot.queue.memory import MemoryQueue
 from bot.reply import Reply
+from bot.services.door import Door
 from bot.settings import Settings
 from bot.store import ArtifactStore, UploadSweeper
 from bot.worker import Worker
@@ -149,6 +150,11 @@ class Jamroom:
     async def submit_options(self, name: str, options: Mapping[str, Any], origin: Origin,
                              uploads: Mapping[str, Upload] | None = None) -> Reply:
         return await self.intake.submit_options(name, options, origin, uploads)
+
+    @functools.cached_property
+    def door(self) -> Door:
+        """The narrow facade adapters use (submit, precheck, recent, history, save upload)."""
+        return Door(self)
 
     def save_upload(self, name: str, mime: str, data: bytes) -> Upload:
         """Adapters store a member's file first, then reference it in the command."""

@@ -213,3 +213,21 @@ async def test_warm_start_imports_the_generators_in_a_thread(tmp_path, monkeypat
         assert reply.ok and threads == [threads[0]]  # the command used the warm table, importing nothing
     finally:
         await jam.stop()
+
+
+async def test_the_door_lists_recent_results_and_rebuilds_history_as_deliveries(jam_and_outbound):
+    jam, out = jam_and_outbound
+    await jam.submit_text("/echo one", origin("ann", "d1"))
+    await out.wait_for(1)
+    await jam.submit_text("/vary", origin("bob", "d2"))
+    await out.wait_for(2)
+    first, second = [d.artifact for d in await out.wait_for(2)]
+    recent = await jam.door.recent(origin().thread_key)
+    assert [a.id for a in recent] == [second.id, first.id]
+    assert [a.id for a in await jam.door.recent(origin().thread_key, kinds=("nothing",))] == []
+    history = await jam.door.history(origin())
+    assert [d.artifact.id for d in history] == [first.id, second.id]
+    assert history[1].credits_line == out.deliveries[1][0].credits_line
+    assert [b.custom_id for b in history[0].buttons] == [b.custom_id for b in out.deliveries[0][0].buttons]
+    upload = await jam.door.save_upload("a.mid", "audio/midi", b"MThd")
+    assert jam.store.get(upload.sha256) == b"MThd"

@@ -125,7 +125,7 @@ class Inbound:
                              origin: Origin) -> Origin | None:
         """Refuse privately or defer: publicly once the checks pass within the budget; ephemerally when they
         are slow (the result then goes to the channel as a bot message).  None when refused."""
-        check = asyncio.ensure_future(self.jam.intake.precheck(name, options, origin))
+        check = asyncio.ensure_future(self.jam.door.precheck(name, options, origin))
         done, _ = await asyncio.wait({check}, timeout=ANSWER_BUDGET)
         if done:
             refusal = check.result()
@@ -184,7 +184,7 @@ class Inbound:
         for slot, (meta, mime, limit) in attachments.items():
             data = await self.rest.download(str(meta["url"]), limit)
             name = str(meta.get("filename") or "upload")
-            uploads[slot] = await asyncio.to_thread(self.jam.save_upload, name, mime, data)
+            uploads[slot] = await self.jam.door.save_upload(name, mime, data)
         return uploads
 
     async def _fill_from_thread(self, command: Command, options: dict[str, Any], origin: Origin) -> None:
@@ -298,7 +298,7 @@ class Inbound:
 
     async def _recent(self, origin: Origin, kinds: tuple[str, ...], typed: str) -> list[app_commands.Choice[str]]:
         """The thread's recent results, newest first, and the result the thread was opened from."""
-        arts = await self.jam.ledger.artifacts(thread=origin.thread_key, newest_first=True, limit=50)
+        arts = await self.jam.door.recent(origin.thread_key, limit=50)
         if origin.thread:
             first = await threads.starter(self.jam.ledger, origin.thread_key)
             starter = await self.jam.ledger.artifact(first) if first else None

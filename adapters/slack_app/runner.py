@@ -170,9 +170,9 @@ class Runner:
 
     async def _prevalidate(self, parsed: Parsed, origin: Origin, uploads: dict[str, Upload]) -> None:
         """Refuse (privately) before anything public is posted: unknown artifacts, wrong kinds, consent."""
-        intake = getattr(self.jam, "intake", None)
-        if intake is not None and hasattr(intake, "build_job"):
-            await intake.build_job(parsed, origin, dict(uploads))
+        refusal = await self.jam.door.precheck(parsed.command.name, parsed.values, origin)
+        if refusal:
+            raise UserError(refusal)
 
     def _already_seen(self, event_id: str) -> bool:
         """A retry that reached this process: answered already, so do nothing (the queue dedupes the rest)."""
@@ -194,7 +194,7 @@ class Runner:
         async with aiohttp.ClientSession() as session:
             data = await fetch(session, self.cfg.bot_token, shared, int(limit))
         # hashing and writing up to 10 MB: off the event loop, as the studio and Discord do
-        upload = await asyncio.to_thread(self.jam.save_upload, shared.name, _mime(shared, opt.mimes), data)
+        upload = await self.jam.door.save_upload(shared.name, _mime(shared, opt.mimes), data)
         return {opt.name: upload}
 
     async def _post_header(self, where: Where, icon: str, shown: str) -> str | None:

@@ -6,38 +6,16 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.catalog.parse import Parsed
-from bot.consent import Pending, pseudonym
-from bot.handlers.moderation import is_removed, origin_for_thread
-from bot.models import Button, Delivery, Origin
+from bot.consent import pseudonym
+from bot.models import Delivery, Origin
 from bot.reply import Reply, queued_text
+from bot.services.notices import tell
+from bot.services.records import is_removed
 
 if TYPE_CHECKING:
     from bot.runtime import Jamroom
 
 log = logging.getLogger(__name__)
-
-
-async def _tell(jam: Jamroom, delivery: Delivery) -> None:
-    try:
-        await jam.outbounds.deliver(delivery, {})
-    except Exception as exc:  # a notice is best-effort; the request itself is recorded
-        log.warning("could not post a consent notice", extra={"job": delivery.job_id, "error": str(exc)})
-
-
-async def ask_owners(jam: Jamroom, pending: Pending) -> None:
-    """Each owner gets Approve / Decline buttons privately: a DM on Discord and Slack, a notice in the studio
-    (``Delivery.direct``; the origin is the thread where their work is, for platforms without DMs)."""
-    job = pending.job
-    asker = job.request.origin.member_name
-    for owner in pending.waiting_on:
-        where = origin_for_thread(owner["thread"], owner["member"], owner["name"], f"{pending.id}-ask")
-        text = (f"@{owner['name']}: {asker} wants to build on your work ({', '.join(pending.parents)}) "
-                f"with `{job.request.text or '/' + job.request.command}`. Approve or decline (request {pending.id}).")
-        await _tell(jam, Delivery(
-            job_id=f"{pending.id}-{pseudonym(owner['member'])}", origin=where, text=text,
-            buttons=[Button("Approve", "approve", {"to": pending.id}, description=f"Approve request {pending.id}"),
-                     Button("Decline", "decline", {"to": pending.id}, description=f"Decline request {pending.id}")],
-            notify=[owner["member"]], direct=True))
 
 
 async def _answer(jam: Jamroom, origin: Origin, request_id: str, approve: bool) -> Reply:
@@ -52,7 +30,7 @@ async def _answer(jam: Jamroom, origin: Origin, request_id: str, approve: bool) 
     job = pending.job
     asker_origin = job.request.origin
     if pending.state == "declined":
-        await _tell(jam, Delivery(job_id=f"{pending.id}-declined", origin=asker_origin,
+        await tell(jam, Delivery(job_id=f"{pending.id}-declined", origin=asker_origin,
                                   text=f"{origin.member_name} declined: your {job.request.command} was not made",
                                   error=f"{origin.member_name} declined request {pending.id}"))
         return Reply(f"declined request {pending.id}; {asker_origin.member_name} is told", private=True)
