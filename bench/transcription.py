@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import multiprocessing
 import os
 import resource
@@ -123,6 +124,12 @@ def accuracy(tunes: list[Tune]) -> None:
         line = [(float(a), float(b - a), round(69 + 12 * np.log2(f / 440.0))) for (a, b), f in zip(*ref,
                                                                                                       strict=True)]
         rows["hum"].append(evaluate(hum(line, seed=i), ref, "voice"))
+    notes = repeats = 0
+    for i, tune in enumerate(tunes):
+        pitches = [n.pitch for n in score_of(tune, 84 + (i * 7) % 40, 0, "piano").parts[0].notes]
+        notes += len(pitches)
+        repeats += sum(a == b for a, b in itertools.pairwise(pitches))
+    print(f"melody notes: {notes}, of which {repeats} repeat the previous pitch (legato on choir and flute)")
     print(f"{'timbre':<14}{'tunes':>6}{'precision':>11}{'recall':>9}{'F1':>7}{'worst F1':>10}")
     for name, values in rows.items():
         p, r, f = (statistics.fmean(v[j] for v in values) for j in range(3))
