@@ -12,7 +12,7 @@ import hashlib
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 
 class Role(enum.StrEnum):
@@ -21,6 +21,25 @@ class Role(enum.StrEnum):
     PROMPTED = "prompted"
     UPLOADED = "uploaded"
     BUILT_ON = "built-on"
+
+
+class ReplyHandles(TypedDict, total=False):
+    """How an adapter answers a request later, carried in :attr:`Origin.reply` (opaque to the core)."""
+
+    #: Discord: the application id, the interaction token and when it was issued (it lives 15 minutes).
+    app: str
+    token: str
+    at: float
+    #: Discord: the interaction's attachment size limit, the channel it came from, its id.
+    limit: int
+    post_to: str
+    interaction: str
+    #: Discord: post results as bot messages (a thread the token cannot reach, an ephemeral defer).
+    bot_post: bool
+    #: Slack: the header message's ts, its icon and the command as shown.
+    header: str
+    icon: str
+    shown: str
 
 
 @dataclass(frozen=True)
@@ -36,8 +55,8 @@ class Origin:
     #: The platform's id for this event (interaction id, Slack trigger id...): the idempotency key.
     event_id: str
     is_moderator: bool = False
-    #: Platform-specific reply handles (interaction token, response_url...), opaque to the core.
-    reply: dict[str, Any] = field(default_factory=dict)
+    #: Platform-specific reply handles (interaction token, Slack header...), opaque to the core.
+    reply: ReplyHandles = field(default_factory=lambda: ReplyHandles())
 
     @property
     def thread_key(self) -> str:

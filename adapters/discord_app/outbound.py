@@ -54,7 +54,7 @@ class DiscordOutbound:
     async def close(self) -> None:
         await self.rest.close()
 
-    async def _edit_original(self, origin: Origin, payload: dict[str, Any]) -> None:
+    async def _edit_original(self, origin: Origin, payload: render.MessageFrame) -> None:
         """Best effort: the deferred reply shows progress; a stale token just skips it."""
         if not token_fresh(origin):
             return
@@ -96,7 +96,7 @@ class DiscordOutbound:
             refs.append(f"{channel}:{posted.get('id', '')}")
         return ",".join(refs)
 
-    async def _deliver_error(self, delivery: Delivery, payload: dict[str, Any]) -> str:
+    async def _deliver_error(self, delivery: Delivery, payload: render.MessageFrame) -> str:
         origin = delivery.origin
         if token_fresh(origin):
             try:
@@ -112,7 +112,7 @@ class DiscordOutbound:
     def _target(self, origin: Origin) -> str:
         return str(origin.thread or origin.reply.get("post_to") or origin.channel)
 
-    async def _post(self, origin: Origin, payload: dict[str, Any], files: dict[str, bytes],
+    async def _post(self, origin: Origin, payload: render.MessageFrame, files: dict[str, bytes],
                     job_id: str) -> dict[str, Any]:
         """A follow-up while the token lives and reaches the thread; else a bot message there."""
         if token_fresh(origin) and not origin.reply.get("bot_post"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from adapters.discord_app.shrink import downscale_png, reencode_audio
 from bot.models import Artifact, Delivery
@@ -26,7 +26,36 @@ MAX_DESCRIPTION = 1024
 TEMPLATE = CUSTOM_ID
 
 
-def components(view: MessageView) -> list[dict[str, Any]]:
+class ButtonFrame(TypedDict):
+    type: int
+    style: int
+    label: str
+    custom_id: str
+
+
+class RowFrame(TypedDict):
+    type: int
+    components: list[ButtonFrame]
+
+
+class AttachmentFrame(TypedDict, total=False):
+    id: int
+    filename: str
+    description: str
+
+
+class MessageFrame(TypedDict, total=False):
+    """The JSON body of a Discord message create / edit, as far as we send it."""
+
+    content: str
+    allowed_mentions: dict[str, Any]
+    components: list[RowFrame]
+    attachments: list[AttachmentFrame]
+    nonce: str
+    enforce_nonce: bool
+
+
+def components(view: MessageView) -> list[RowFrame]:
     """The view's button rows as Discord action rows (5 per row, at most 5 rows)."""
     return [{"type": 1, "components": [
         {"type": 2, "style": 2, "label": b.label[:80], "custom_id": b.custom_id[:100]} for b in row]}
@@ -82,7 +111,7 @@ def _mib(limit: int) -> str:
     return f"{limit / 2**20:.0f} MiB" if limit >= 2**20 else f"{limit / 1024:.0f} KiB"
 
 
-def message(delivery: Delivery, fitted: Fitted, public_url: str | None) -> dict[str, Any]:
+def message(delivery: Delivery, fitted: Fitted, public_url: str | None) -> MessageFrame:
     """The core's view in Discord's syntax: mentions, the id, file notes, components, alt text."""
     view = view_of(delivery, public_url)
     if not view.ok:
@@ -96,7 +125,7 @@ def message(delivery: Delivery, fitted: Fitted, public_url: str | None) -> dict[
         lines.append(f"Full files: {view.permalink}" if view.permalink
                      else f"Full files are kept in the studio under {view.artifact_id}")
     content = clip("\n".join(line for line in lines if line), MAX_CONTENT)
-    payload: dict[str, Any] = {"content": content, "allowed_mentions": {"parse": [], "users": mentions[:100]},
+    payload: MessageFrame = {"content": content, "allowed_mentions": {"parse": [], "users": mentions[:100]},
                                "components": components(view)}
     if fitted.files:
         primary = delivery.artifact.primary.name if delivery.artifact and delivery.artifact.files else None

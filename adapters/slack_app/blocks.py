@@ -7,7 +7,7 @@ survives restarts: the clicker runs that command, and is credited for it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from bot.models import Delivery
 from bot.presentation import MessageView, built_on_line, view_of
@@ -35,9 +35,22 @@ def short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def button_rows(view: MessageView) -> list[dict[str, Any]]:
+class ButtonElement(TypedDict):
+    type: str
+    action_id: str
+    text: dict[str, Any]
+    value: str
+
+
+class ActionsBlock(TypedDict):
+    type: str
+    block_id: str
+    elements: list[ButtonElement]
+
+
+def button_rows(view: MessageView) -> list[ActionsBlock]:
     """The view's rows as actions blocks; ids unique in the message, the command text in each value."""
-    blocks: list[dict[str, Any]] = []
+    blocks: list[ActionsBlock] = []
     for r, row in enumerate(view.rows(PER_ROW)):
         elements = [
             {
