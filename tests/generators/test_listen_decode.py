@@ -89,7 +89,8 @@ def test_silence_noise_video_renamed_and_damaged_files_each_get_their_line():
 
 
 _VALID = [encoded(tone(0.6), 22050, "WAV", "PCM_16"), encoded(tone(0.6), 22050, "FLAC"),
-          encoded(tone(0.6), 22050, "OGG", "VORBIS"), with_av(tone(0.6), 22050)]
+          encoded(tone(0.6), 22050, "OGG", "VORBIS"), encoded(tone(0.6, 48000), 48000, "OGG", "OPUS"),
+          encoded(tone(0.6), 44100, "MP3"), with_av(tone(0.6), 22050), with_av(tone(0.6), 22050, container="adts")]
 
 
 @settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
