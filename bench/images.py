@@ -70,8 +70,8 @@ COLOURED = (
     ("a green dragon at night", "dragon", "green"), ("an orange cat on a fence", "cat", "orange"),
 )
 TWO_COLOURS = (
-    ("crimson and teal waves", "crimson", "teal"), ("a red and blue kite", "red", "blue"),
-    ("a pink and gold sailboat", "pink", "gold"), ("a violet and lime guitar", "violet", "lime"),
+    ("crimson and teal waves", "sea", "crimson", "teal"), ("a red and blue kite", "kite", "red", "blue"),
+    ("a pink and gold sailboat", "sailboat", "pink", "gold"), ("a violet and lime guitar", "guitar", "violet", "lime"),
 )
 GALLERY = (
     "a lighthouse on a rocky shore in a storm",
@@ -206,7 +206,8 @@ def _hue_share(rgb: np.ndarray, mask: np.ndarray, word: str) -> float:
 
 def colour(styles: list[str]) -> None:
     print("colour by role: share of the subject's pixels within ±30° of its colour's hue (saturation > 0.2), "
-          "mean over 6 prompts; and the second colour's share of coloured pixels, mean over 4 prompts")
+          "mean over 6 prompts; and, on a subject given two colours, the second colour's share of the pixels "
+          "in either colour, mean over 4 prompts")
     for style in styles:
         shares, seconds = [], []
         for prompt, subject, word in COLOURED:
@@ -214,11 +215,14 @@ def colour(styles: list[str]) -> None:
             rgb = render(cells[0], 384, 384)
             mask = subject_masks(cells[0], 384, 384).get(subject)
             shares.append(_hue_share(rgb, mask, word) if mask is not None and mask.any() else 0.0)
-        for prompt, first, second in TWO_COLOURS:
+        for prompt, subject, first, second in TWO_COLOURS:
             cells, _ = sketch_recipes({"prompt": prompt, "style": style}, 5)
             rgb = render(cells[0], 384, 384)
-            everywhere = np.ones(rgb.shape[:2], dtype=bool)
-            a, b = _hue_share(rgb, everywhere, first), _hue_share(rgb, everywhere, second)
+            where = subject_masks(cells[0], 384, 384).get(subject)
+            if where is None or not where.any():
+                seconds.append(0.0)
+                continue
+            a, b = _hue_share(rgb, where, first), _hue_share(rgb, where, second)
             seconds.append(b / (a + b) if a + b > 0 else 0.0)
         print(f"  {style:11s} named colour on its subject {statistics.fmean(shares):.2f} "
               f"(min {min(shares):.2f});  second colour {statistics.fmean(seconds):.2f} (min {min(seconds):.2f})")
