@@ -89,7 +89,7 @@ class SlackOutbound:
             return await self._result(delivery, files)
         except Exception as exc:
             if is_transient(exc):
-                raise DeliveryRetry(f"slack: {_describe(exc)}") from exc
+                raise DeliveryRetry(f"slack: {_describe(exc)}", retry_after=retry_after(exc)) from exc
             raise
 
     async def _result(self, delivery: Delivery, files: dict[str, bytes]) -> str:
@@ -171,6 +171,18 @@ class SlackOutbound:
             await self.client.chat_update(channel=origin.channel, ts=ts, text=text)
         except Exception as exc:  # cosmetic: a network error here must never re-run or re-post the job
             log.warning("slack header update failed", extra={"error": _describe(exc)})
+
+
+def retry_after(exc: BaseException) -> float | None:
+    """Slack's Retry-After on a 429 that outlasted slack_sdk's own retries (the queue waits at least that)."""
+    if not isinstance(exc, SlackApiError):
+        return None
+    headers = getattr(exc.response, "headers", None) or {}
+    raw = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    try:
+        return float(raw[0] if isinstance(raw, list) else raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _describe(exc: BaseException) -> str:

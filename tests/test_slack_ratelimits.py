@@ -1,0 +1,40 @@
+"""Slack under rate limits: a 429 on every Web API method we call, and still one generator run, one result."""
+
+from __future__ import annotations
+
+from fake_slack import slack_stack
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from adapters.slack_app.outbound import retry_after
+
+#: Every Web API method one slash command's way through calls (the header, its edits, the upload, the result).
+EVERY_METHOD = ("chat.postMessage", "chat.update", "files.getUploadURLExternal", "files.completeUploadExternal")
+
+
+async def test_a_429_on_every_method_posts_one_result_and_runs_the_generator_once(tmp_path):
+    async with slack_stack(tmp_path) as s:
+        runs: list[str] = []
+        real = s.jam.pool.run
+
+        async def counted(generator, *args, **kwargs):  # a spy: the real pool still runs it
+            runs.append(generator.name)
+            return await real(generator, *args, **kwargs)
+
+        s.jam.pool.run = counted
+        s.fake.rate_limit.update({m: 1 for m in EVERY_METHOD})
+        await s.send.command("/echo", "under pressure", trigger="tr-rl", response_url=s.fake.response_url())
+        await s.fake.wait_for("chat.update", timeout=60, text=lambda t: t and "done ✓" in t)
+        limited = {c.method for c in s.fake.calls if c.method.endswith("#429")}
+        assert limited == {f"{m}#429" for m in EVERY_METHOD}
+        results = [c for c in s.fake.of("chat.postMessage") if c.args.get("blocks")]
+        assert len(results) == 1 and runs == ["test.echo"]
+        assert len(s.fake.of("files.completeUploadExternal")) == 1
+
+
+def test_retry_after_is_read_from_slacks_answer():
+    response = AsyncSlackResponse(client=None, http_verb="POST", api_url="https://x/api/chat.postMessage",
+                                  req_args={}, data={"ok": False, "error": "ratelimited"},
+                                  headers={"retry-after": ["7"]}, status_code=429)
+    assert retry_after(SlackApiError("ratelimited", response)) == 7.0
+    assert retry_after(ValueError("x")) is None
