@@ -107,7 +107,7 @@ def _blocks_soundfile(data: bytes):
         yield rate, channels
         try:
             for block in handle.blocks(BLOCK_FRAMES, dtype="float32", always_2d=True):
-                yield block.mean(axis=1)
+                yield np.nan_to_num(block, nan=0.0, posinf=0.0, neginf=0.0).mean(axis=1)
         except GeneratorError:
             raise
         except Exception as exc:
@@ -141,7 +141,7 @@ def _blocks_av(data: bytes):
                 block = frame.to_ndarray()
                 if block.dtype.kind in "iu":
                     block = block.astype(np.float32) / float(np.iinfo(block.dtype).max)
-                block = block.astype(np.float32, copy=False)
+                block = np.nan_to_num(block.astype(np.float32, copy=False), nan=0.0, posinf=0.0, neginf=0.0)
                 if frame.format.is_planar:
                     yield block.reshape(block.shape[0], -1).mean(axis=0)
                 else:
