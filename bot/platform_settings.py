@@ -8,7 +8,7 @@ A blank value (``SLACK_APP_TOKEN=``) means "not set": the field's default applie
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 class PlatformSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    #: Fields that must all be set for the platform to be on.
+    required: ClassVar[tuple[str, ...]] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -33,3 +36,9 @@ class PlatformSettings(BaseSettings):
         prefix = str(cls.model_config.get("env_prefix", ""))
         values = {k[len(prefix):].lower(): v for k, v in env.items() if k.startswith(prefix)}
         return cls(_env_file=None, **values)  # type: ignore[call-arg]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *, env_file: str | None = ".env") -> Self | None:
+        """The settings when every ``required`` field is set (environment, then ``env_file``), else None."""
+        cfg = cls.read(env, env_file=env_file)
+        return cfg if all(getattr(cfg, name) for name in cls.required) else None

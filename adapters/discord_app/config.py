@@ -8,8 +8,6 @@ a proxy): discord.py has no option for its API base or gateway URL.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import yarl
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
@@ -28,6 +26,7 @@ ENV_PREFIX = "DISCORD_"
 
 class DiscordSettings(PlatformSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX)
+    required = ("token",)
 
     token: str = Field(default="", repr=False)
     #: The application id; read from Discord at start-up when unset.
@@ -46,12 +45,6 @@ class DiscordSettings(PlatformSettings):
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, *, env_file: str | None = ".env") -> DiscordSettings | None:
-        """None unless DISCORD_TOKEN is set (environment, then ``.env``); with ``env`` only that mapping."""
-        cfg = cls.read(env, env_file=env_file)
-        return cfg if cfg.token else None
 
 
 def apply_endpoints(cfg: DiscordSettings) -> None:

@@ -6,8 +6,6 @@ variables, and so secrets live in one place that never logs them (``repr=False``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
@@ -24,6 +22,7 @@ ENV_PREFIX = "SLACK_"
 
 class SlackSettings(PlatformSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX)
+    required = ("bot_token", "signing_secret")
 
     bot_token: str = Field(default="", repr=False)
     signing_secret: str = Field(default="", repr=False)
@@ -41,12 +40,6 @@ class SlackSettings(PlatformSettings):
     @classmethod
     def _lowercase_prefix(cls, value: str) -> str:
         return names.check_prefix(value)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, *, env_file: str | None = ".env") -> SlackSettings | None:
-        """None unless both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set (environment, then ``.env``)."""
-        cfg = cls.read(env, env_file=env_file)
-        return cfg if cfg.bot_token and cfg.signing_secret else None
 
     def slash(self, name: str) -> str:
         """The Slack slash command for a catalog command (/jam-remove for Slack's own /remove)."""
