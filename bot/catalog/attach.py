@@ -25,7 +25,7 @@ _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
     (b"fLaC", 0, "audio/flac"),
     (b"OggS", 0, "audio/ogg"),
     (b"ID3", 0, "audio/mpeg"),
-    (b"ftyp", 4, "audio/mp4"),
+    (b"ftyp", 4, "audio/mp4"),  # a phone's voice memo; a real video is refused by the decoder's stream check
 )
 
 
@@ -35,8 +35,6 @@ def sniff_mime(name: str, data: bytes) -> str:
         if data[offset:offset + len(magic)] == magic:
             if magic == b"RIFF" and data[8:12] == b"WEBP":
                 return "image/webp"
-            if magic == b"ftyp" and data[8:11] in (b"qt ", b"mp4", b"iso", b"avc"):
-                return "video/mp4"
             return mime
     if len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:
         return "audio/mpeg"
