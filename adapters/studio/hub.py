@@ -30,8 +30,8 @@ from aiohttp import web
 from adapters.studio import messages as msg
 from adapters.studio.journal import Journal, StoredThread
 from adapters.studio.members import CHANNEL, PLATFORM, WORKSPACE, thread_key, thread_of
-from bot.handlers.moderation import removed_ids
 from bot.models import Delivery, Origin
+from bot.services.records import removed_ids
 
 if TYPE_CHECKING:
     from bot.runtime import Jamroom

@@ -24,9 +24,9 @@ from adapters.studio.messages import alt_of, show_as
 from adapters.studio.uploads import BODY_SLACK, UploadRefused, read_upload
 from adapters.studio.watch import origin_of
 from bot.credits import credits_line, lineage_text
-from bot.handlers.moderation import is_removed, removed_ids
 from bot.lineage_picture import picture
 from bot.models import Artifact
+from bot.services.records import is_removed, removed_ids
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from adapters.studio import messages as msg
 from adapters.studio.members import THREAD_PREFIX
-from bot.handlers.moderation import removed_ids
 from bot.models import Origin
+from bot.services.records import removed_ids
 
 if TYPE_CHECKING:
     from bot.runtime import Jamroom

@@ -9,8 +9,8 @@ import sys
 from bot import credits as fmt
 from bot.cli.common import CliError, run, settings
 from bot.consent import member_record
-from bot.handlers.moderation import declarations, removed_ids
 from bot.ledger import Ledger
+from bot.services.records import declarations, removed_ids
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

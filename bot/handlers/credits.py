@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from bot import credits as fmt
 from bot.catalog.parse import Parsed
-from bot.handlers.moderation import declarations, removed_ids
 from bot.lineage_picture import picture
 from bot.models import Artifact, Origin
 from bot.reply import Attachment, Reply
+from bot.services.records import declarations, removed_ids
 
 if TYPE_CHECKING:
     from bot.runtime import Jamroom
