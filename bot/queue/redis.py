@@ -193,6 +193,9 @@ class RedisQueue(JobQueue):
                     return job
                 wait = self.poll if got < 0 else min(self.poll, max(got / 1000 + 0.002, 0.01))
                 await self._block.blpop([self.key("wake")], timeout=round(wait, 3))
+            except asyncio.CancelledError:
+                self._acks[:0] = acks  # the consumer was stopped mid-call: the acks are still owed
+                raise
             except (RedisError, OSError) as exc:
                 self._acks[:0] = acks  # not known to have landed: carried again (finishing twice is a no-op)
                 if not outage:
@@ -267,11 +270,19 @@ class RedisQueue(JobQueue):
         }
 
     async def close(self) -> None:
+        """Land pending acks, hand running jobs back, close connections — each step bounded, so a
+        stopping process never waits on an unreachable Redis (what is left, leases make good)."""
         if self._ack_flush is not None:
             self._ack_flush.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._ack_flush
-        await self._flush_acks()
+        if self._acks:
+            acks, self._acks = self._acks, []
+            try:
+                async with asyncio.timeout(self.op_timeout * 2.5):
+                    await self._run("ack", *acks)
+            except (RedisError, OSError, TimeoutError) as exc:
+                log.warning("could not record acks; those jobs' leases will lapse", extra={"error": str(exc)})
         if self._keeper is not None:
             self._keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -279,8 +290,10 @@ class RedisQueue(JobQueue):
             self._keeper = None
         if self._held:
             await self._hand_back()
-        await self._block.aclose()
-        await self._redis.aclose()
+        for client in (self._block, self._redis):
+            with contextlib.suppress(RedisError, OSError, TimeoutError):
+                async with asyncio.timeout(self.op_timeout * 2):
+                    await client.aclose()
 
     # -- leases ------------------------------------------------------------------------------------
 
