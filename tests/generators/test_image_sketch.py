@@ -108,7 +108,9 @@ def test_exiftool_reads_provenance_back(tmp_path):
     assert meta["Credits"] == "ann · prompted" and meta["Creator"] == "ann · prompted"
     assert meta["Seed"] == 1234
     assert meta["Prompt"] == "crimson koi under a full moon"
-    assert meta["Style"] == "nebula" and meta["Palette"] == "crimson" and meta["Ar"] == "1:1"
+    # "crimson" colours the koi; the palette comes from the subjects.
+    assert meta["Style"] == "nebula" and meta["Palette"] == "sunset" and meta["Ar"] == "1:1"
+    assert meta["Subjects"] == "koi, moon" and meta["Subject_words"] == "koi (koi), moon (moon)"
     assert meta["Generator"] == "image.sketch" and str(meta["Version"]) == "1"
     assert meta["CreatorTool"] == "Jamroom image.sketch v1"
     assert json.loads(meta["Recipe"])["cells"][0]["style"] == "nebula"
