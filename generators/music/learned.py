@@ -67,7 +67,7 @@ def credit() -> ModelCredit:
 class PitchPredictor:
     """P(next pitch) for one melody: corpus model × this melody's own short-term model."""
 
-    def __init__(self, model: Model, tonic: int, mode: str, *, short_term: bool = True, bias: float = 1.0,
+    def __init__(self, model: Model, tonic: int, mode: str, *, short_term: bool = True, bias: float = 0.0,
                  stm_weight: float | None = None) -> None:
         self.model = model
         self.stm_weight = stm_weight

@@ -1,6 +1,6 @@
 """Melodies and chord plans drawn from the learned model, in phrases that repeat, vary and answer.
 
-A sketch is cut into phrase units (2 bars under 16 bars, 4 bars from 16) laid out in a form
+A sketch is cut into phrase units (4 bars from 8 bars up, else 2) laid out in a form
 (AABA, ABAC, ABAB′ …). Each new unit gets chords from the chorale progression model (one or two a
 bar, ending in a half or full cadence) and a line from the melody model: rhythm first (the
 inter-onset model, bar by bar), then pitches (long-term × short-term model), steered towards
@@ -30,7 +30,7 @@ SEGMENTS: dict[str, tuple[tuple[str, int], ...]] = {
     "12/8": (("12/8", 72),), "5/4": (("3/4", 36), ("2/4", 24)), "7/8": (("2/4", 24), ("6/8", 18)),
 }
 FORMS: dict[int, tuple[str, ...]] = {
-    1: ("A",), 2: ("AB", "AA'"), 3: ("AAB", "ABA'"), 4: ("AABA", "ABAC", "ABAB'", "AABC"),
+    1: ("A",), 2: ("AA'",), 3: ("AAB", "ABA'"), 4: ("AABA", "ABAC", "ABAB'", "AABC"),
 }
 
 
@@ -50,7 +50,8 @@ def bar_units(meter: str) -> int:
 
 
 def unit_length(bars: int) -> int:
-    if bars >= 16:
+    """Four-bar phrases from 8 bars up; two-bar phrases in shorter sketches."""
+    if bars >= 8:
         return 4
     return 2 if bars >= 4 else bars
 
@@ -251,7 +252,7 @@ def pick_pitch(predictor: PitchPredictor, key: Key, slot: ChordSlot, strong: int
             p = p * np.where(leap >= 9, 0.05, 1.0)
     if predictor.pitches:  # folk tunes repeat a note about one time in five; more than twice in a row is rare
         last = predictor.pitches[-1]
-        again = 0.3 if len(predictor.pitches) >= 2 and predictor.pitches[-2] == last else 0.7
+        again = 0.4 if len(predictor.pitches) >= 2 and predictor.pitches[-2] == last else 1.0
         p = p * np.where(cands == last, again, 1.0)
     if force_pcs is not None and np.isin(pcs, force_pcs).any():
         p = p * np.isin(pcs, force_pcs)
