@@ -37,7 +37,7 @@ def test_the_environment_wins_over_the_dotenv_file(tmp_path, monkeypatch):
     assert cfg is not None and cfg.token == "from-env"
 
 
-def test_worker_outbound_switches_on_from_the_dotenv_file_and_sets_the_endpoints(tmp_path, monkeypatch):
+async def test_worker_outbound_switches_on_from_the_dotenv_file_and_sets_the_endpoints(tmp_path, monkeypatch):
     from support import make_jam
 
     _clean(monkeypatch, tmp_path)
@@ -46,7 +46,9 @@ def test_worker_outbound_switches_on_from_the_dotenv_file_and_sets_the_endpoints
     saved = discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
     try:
         jam, _ = make_jam(tmp_path / "data")
-        assert mount_outbound(jam) is not None and jam.outbounds.get("discord") is not None
+        outbound = mount_outbound(jam)
+        assert outbound is not None and jam.outbounds.get("discord") is outbound
+        await outbound.close()
         assert discord.http.Route.BASE == "http://127.0.0.1:9/api"
         assert str(DiscordWebSocket.DEFAULT_GATEWAY) == "ws://127.0.0.1:9/gateway"
     finally:
