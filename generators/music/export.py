@@ -7,11 +7,14 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+import mido
+
 from generators.audio.encode import decode, mp3, wav
 from generators.base import KIND_MUSIC, GeneratorError, InputFile, Output, Result
 from generators.music.build import parent_score
 from generators.music.midi_write import write_midi
 from generators.music.package import title_of
+from generators.music.source import MIDI_MIMES
 from generators.provenance import provenance_lines
 
 KIND_EXPORT = "music-export"
@@ -39,6 +42,7 @@ class ExportMusic:
             raise GeneratorError(f"as must be one of {', '.join(FORMATS)}; got '{fmt[:10]}'")
         title = title_of(spec, "Jamroom sketch", inputs)
         lines = provenance_lines(spec, self.name, self.version, seed)
+        lines += [m for m in parent_model_lines(inputs) if m not in lines]
         block = spec.get("_provenance") or {}
         tags = {"title": title, "artist": "; ".join(block.get("credits") or []) or "Jamroom",
                 "copyright": ". ".join(x.rstrip(".") for x in lines[:2]) + ".", "comment": " | ".join(lines),
@@ -71,6 +75,19 @@ class ExportMusic:
         roles = score.roles()
         return Result(KIND_EXPORT, (out,), {"format": "stems", "parts": roles},
                       f"{title} · stems: {', '.join(roles)}")
+
+
+def parent_model_lines(inputs: Sequence[InputFile]) -> list[str]:
+    """The "Model: … learned from …" lines of the sketch being exported, so every export credits the model."""
+    for f in inputs:
+        if f.mime in MIDI_MIMES or f.name.lower().endswith((".mid", ".midi")):
+            try:
+                mid = mido.MidiFile(file=io.BytesIO(f.data))
+            except (OSError, ValueError, EOFError, KeyError, IndexError):
+                return []
+            return [m.text for m in mid.tracks[0] if m.type == "text" and m.text.startswith("Model: ")][:4] \
+                if mid.tracks else []
+    return []
 
 
 def _safe(title: str) -> str:
