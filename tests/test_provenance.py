@@ -85,7 +85,10 @@ async def test_three_member_music_jam_carries_credits_in_every_file(jam, tmp_pat
     assert xmp["CreatorTool"].startswith("Jamroom music.layer")
 
     reply = await jam.submit_text(f"/credits {drums.artifact.id}", origin("dee", "p4"))
-    assert reply.text.splitlines()[0].endswith("drums by @cy ← bass by @bob ← melody by @ann, Jamroom melody v1 seed 7")
+    from generators.music.melody import MelodyGenerator
+
+    assert reply.text.splitlines()[0].endswith(
+        f"drums by @cy ← bass by @bob ← melody by @ann, Jamroom melody v{MelodyGenerator.version} seed 7")
     [lineage_png] = reply.attachments
     assert Image.open(io.BytesIO(lineage_png.data)).size[1] > 200
 
