@@ -93,6 +93,7 @@ async def _try(args: argparse.Namespace) -> int:
                 path.write_bytes(att.data)
                 print(f"wrote {path}")
             return 0
+        jam.pool.warm = False  # one job: import only its generator, not every one (serve and worker start warm)
         await jam.start_workers(1)
         written = await outbound.wait(reply.job_id, args.timeout)
     finally:
