@@ -20,7 +20,7 @@ from bot.outbound import DeliveryRetry
 from bot.pool import JobFailed
 from bot.presentation import buttons_for
 from generators.base import InputFile, Result
-from generators.provenance import source_type_for
+from generators.provenance import source_type_for, with_models
 
 if TYPE_CHECKING:
     from bot.runtime import Jamroom
@@ -158,6 +158,9 @@ class Worker:
 
         # Optional C2PA: signed last, after the generator wrote its own metadata, before the bytes are stored.
         signer = c2pa_sign.signer_for(self.jam.settings)
+        # a learned model in the result makes the manifest's source type trained, as in the file's own metadata
+        models = [m for m in result.facts.get("models") or [] if isinstance(m, dict)]
+        provenance = with_models({"_provenance": provenance}, models)["_provenance"] if models else provenance
         claim = c2pa_sign.Claim.from_provenance(provenance, generator.name, str(generator.version)) if signer else None
         files = []
         for out in result.outputs:
