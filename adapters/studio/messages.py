@@ -16,6 +16,7 @@ from adapters.studio.links import file_path, page_path
 from bot.catalog.registry import Catalog
 from bot.credits import credits_line
 from bot.models import Artifact, Button, Delivery
+from bot.presentation import alt_text, buttons_for
 from bot.reply import Reply
 
 _MIDI = {"audio/midi", "audio/x-midi", "audio/mid", "application/x-midi"}
@@ -40,10 +41,8 @@ _REQUEST = re.compile(r"\(request (r[\w-]+)[;)]")
 _NOTICE_JOB = re.compile(r"^(r[\w]+)-")
 
 
-def alt_of(artifact: Artifact) -> str:
-    """The one-sentence description generators put in ``facts["alt"]``; the summary when an old one has none."""
-    alt = artifact.facts.get("alt") if isinstance(artifact.facts, dict) else None
-    return str(alt).strip() if alt else (artifact.summary or artifact.kind)
+#: The one-sentence description generators put in ``facts["alt"]`` (the core decides; the studio shows it).
+alt_of = alt_text
 
 
 def artifact_view(artifact: Artifact) -> dict[str, Any]:
@@ -112,9 +111,8 @@ def result_message(thread: str, delivery: Delivery) -> dict[str, Any]:
 
 def history_message(thread: str, artifact: Artifact, cat: Catalog, label: str | None) -> dict[str, Any]:
     """A result rebuilt from the ledger, for threads whose live log is gone (a restart)."""
-    buttons = [Button(fu.label, fu.command, {"to": artifact.id, **fu.args}, fu.row)
-               for fu in cat.actions_for(artifact.kind)]
-    asker = artifact.contributors[-1] if artifact.contributors else None
+    buttons = buttons_for(artifact, cat.actions_for(artifact.kind))
+    asker = artifact.author
     member = member_view(asker.member.rsplit(":", 1)[-1], asker.name) if asker else member_view("", "")
     return {"id": history_id(artifact.id), "kind": "result", "thread": thread, "ts": artifact.created,
             "job_id": artifact.job_id,

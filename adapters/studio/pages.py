@@ -189,7 +189,7 @@ def render_permalink(artifact: Artifact, lineage: list[Artifact], label: str | N
     title = artifact.summary or artifact.kind
     rows = []
     for item in lineage:
-        author = item.contributors[-1].name if item.contributors else "?"
+        author = item.author.name if item.author else "?"
         rows.append(f'<li><a href="{esc(page_path(item.id))}">{esc(item.id)}</a> · {esc(item.kind)} · '
                     f'{esc(item.summary or "")} · <span class="who">{esc(author)}</span></li>')
     spec = ", ".join(f"{k}: {v}" for k, v in artifact.spec.items() if not str(k).startswith("_") and v is not None)
