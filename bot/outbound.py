@@ -52,6 +52,12 @@ class Outbounds:
     def get(self, platform: str) -> Outbound | None:
         return self._by_platform.get(platform)
 
+    def file_limit(self, origin: Origin) -> int | None:
+        """The largest file the origin's platform takes (an outbound's optional ``file_limit``); None: any."""
+        target = self.get(origin.platform)
+        limit = getattr(target, "file_limit", None)
+        return limit(origin) if callable(limit) else None
+
     async def progress(self, origin: Origin, job_id: str, state: str, text: str) -> None:
         target = self.get(origin.platform)
         if target is None:

@@ -15,6 +15,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from bot.credits import credits_line
+from bot.fit import fit_outputs
 from bot.models import Artifact, ArtifactFile, Delivery, Job, Role
 from bot.outbound import DeliveryRetry
 from bot.pool import JobFailed
@@ -162,8 +163,11 @@ class Worker:
         models = [m for m in result.facts.get("models") or [] if isinstance(m, dict)]
         provenance = with_models({"_provenance": provenance}, models)["_provenance"] if models else provenance
         claim = c2pa_sign.Claim.from_provenance(provenance, generator.name, str(generator.version)) if signer else None
+        # fitted to the destination once, before signing: a platform re-encoding it later would break the manifest
+        outputs, fit_notes = await asyncio.to_thread(fit_outputs, result.outputs,
+                                                     self.jam.outbounds.file_limit(job.request.origin))
         files = []
-        for out in result.outputs:
+        for out in outputs:
             data = out.data
             if signer and claim and c2pa_sign.signable(out.mime):
                 data = await asyncio.to_thread(signer.sign, data, out.mime, claim)
@@ -179,7 +183,8 @@ class Worker:
             id=job.artifact_id, kind=result.kind, thread=job.request.origin.thread_key,
             generator=generator.name, version=str(generator.version), spec=spec,
             seed=job.seed, parents=list(job.request.parents.values()), contributors=list(job.contributors),
-            files=files, facts=dict(result.facts), summary=result.summary, job_id=job.id, created=time.time(),
+            files=files, facts={**result.facts, **({"fitted": fit_notes} if fit_notes else {})},
+            summary=result.summary, job_id=job.id, created=time.time(),
         )
         await self.jam.ledger.record_artifact(artifact)
         return await self.jam.ledger.artifact(artifact.id) or artifact

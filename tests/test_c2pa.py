@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from support import make_jam, origin
+from support import RecordingOutbound, make_jam, origin
 
 from bot.c2pa_sign import Claim, ResultSigner, load_credential, sign_bytes, signer_for
 from bot.settings import Settings
@@ -338,3 +338,37 @@ async def test_worker_signs_wav_exports_but_not_ogg_or_midi(signing_jam, pki):
     assert action["softwareAgent"]["name"] == "Jamroom music.export"
     work = assertion(manifest, "stds.schema-org.CreativeWork")
     assert [a["name"] for a in work["author"]] == ["ann", "bob"] and "export" in work["creditText"]
+
+
+@dataclass
+class SmallUploads(RecordingOutbound):
+    """A platform that takes files up to 200 KB (like a Discord server with a low limit)."""
+
+    limit: int = 200_000
+
+    def file_limit(self, origin) -> int:
+        return self.limit
+
+
+@pytest.mark.skipif("image.sketch" not in registry.generators(), reason="no image generator yet")
+async def test_files_are_fitted_to_the_platform_before_signing(tmp_path, pki):
+    """One policy, in the core: the delivered PNG fits the platform and its manifest still validates."""
+    jam, _ = make_jam(tmp_path / "data", job_timeout=60.0, c2pa_cert=pki.cert, c2pa_key=pki.key)
+    small = SmallUploads()
+    jam.outbounds.add(small)
+    await jam.start()
+    try:
+        assert (await jam.submit_text('/sketch prompt:"a lighthouse in a storm" seed:7', origin("ann", "f1"))).ok
+        [sketch] = await small.wait_for(1, timeout=120)
+        assert sketch.ok, sketch.error
+        [(name, png)] = [(k, v) for k, v in small.deliveries[0][1].items() if k.endswith(".png")]
+        assert len(png) <= small.limit
+        assert any("downscaled" in note for note in sketch.artifact.facts["fitted"])
+        state, _ = read_manifest(png, "image/png", pki)
+        assert state == "Trusted"  # signed after fitting: nothing re-encodes it afterwards
+        with Image.open(io.BytesIO(png)) as img:
+            assert "XML:com.adobe.xmp" in img.info  # the recipe and credits survive the downscale
+        [stored] = [f for f in sketch.artifact.files if f.name == name]
+        assert stored.sha256 == hashlib.sha256(png).hexdigest()
+    finally:
+        await jam.stop()

@@ -63,6 +63,10 @@ class DiscordOutbound:
         except Exception as exc:  # cosmetic: a 429 or network error here must never re-run or re-post the job
             log.info("could not edit the deferred reply", extra={"error": str(exc)})
 
+    def file_limit(self, origin: Origin) -> int:
+        """The interaction's ``attachment_size_limit`` (the core fits files to it before signing)."""
+        return int(origin.reply.get("limit") or self.settings.attachment_limit)
+
     async def progress(self, origin: Origin, job_id: str, state: str, text: str) -> None:
         if not self._shown.advance(job_id, state):  # never back to "queued" after "working…"
             return
@@ -74,8 +78,8 @@ class DiscordOutbound:
         if delivery.direct:
             return await self._deliver_direct(delivery)
         self._shown.advance(delivery.job_id, Progress.DONE if delivery.ok else Progress.FAILED)
-        limit = int(origin.reply.get("limit") or self.settings.attachment_limit)
-        fitted = await asyncio.to_thread(render.fit, delivery.artifact, files if delivery.ok else {}, limit)
+        fitted = await asyncio.to_thread(render.fit, delivery.artifact, files if delivery.ok else {},
+                                         self.file_limit(origin))
         payload = render.message(delivery, fitted, self.jam.settings.public_url)
         if not delivery.ok:
             return await self._deliver_error(delivery, payload)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from adapters.discord_app.shrink import downscale_png, reencode_audio
+from bot.fit import downscale_png, reencode_audio
 from bot.models import Artifact, Delivery
 from bot.presentation import CUSTOM_ID, MessageView, built_on_line, clip, member_ids, view_of
 

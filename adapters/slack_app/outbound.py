@@ -66,6 +66,10 @@ class SlackOutbound:
         else:
             self._track(job_id, origin)
 
+    def file_limit(self, origin: Origin) -> int:
+        """Our upload cap for Slack (the core fits files to it before signing; larger ones are linked)."""
+        return self.cfg.max_upload_bytes
+
     async def progress(self, origin: Origin, job_id: str, state: str, text: str) -> None:
         # /cancel reports with the canceller's origin: fall back to the job's own, when this process saw it.
         job_origin = origin if (origin.reply or {}).get("header") else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.catalog.registry import Catalog, catalog
 from bot.catalog.spec import Command, Permission
 
-
 #: Help headings by catalog group, in the order members meet them.
 HEADINGS: dict[str, str] = {
     "images": "pictures",
