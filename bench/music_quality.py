@@ -154,26 +154,25 @@ def run_old(commit: str, specs: list[dict]) -> list[dict]:
         return json.loads(done.stdout)
 
 
-def summarise(name: str, rows: list[dict]) -> dict[str, float]:
+def summarise(name: str, rows: list[dict]) -> tuple[dict[str, float], list[dict[str, float]]]:
     feats = [features(r["pitches"], r["beats"], tuple(r["key"]) if r.get("key") else None) for r in rows]
     mean = {k: float(np.mean([f[k] for f in feats])) for k in feats[0]}
     print(f"{name:22s} " + "  ".join(f"{k} {v:.3f}" for k, v in mean.items()) + f"  (n={len(rows)})", flush=True)
-    return mean
+    return mean, feats
 
 
 def part_features(n: int, old: str) -> None:
     human = human_melodies(("essenFolksong", "oneills1850"), n)
     meters = [h["meter"] for h in human]
     print(f"human held-out folk melodies: {len(human)} ({Counter(h['collection'] for h in human)}), first 8 bars")
-    ref = summarise("human (Essen+O'Neill)", human)
+    ref, ref_feats = summarise("human (Essen+O'Neill)", human)
     for label, rows in (("new /melody folk", generated(len(human), meters, "folk", None)),
                         (f"old /melody folk @{old}", generated(len(human), meters, "folk", old))):
-        mean = summarise(label, rows)
+        mean, feats = summarise(label, rows)
         ratio = {k: (mean[k] / ref[k] if ref[k] else float("nan")) for k in ref}
         print(" " * 23 + "ratio to human: " + "  ".join(f"{k} {v:.2f}" for k, v in ratio.items()))
         keys = ["steps", "repeats", "leaps", "reuse", "range", "notes_per_beat", "key_hit"]
-        x = np.array([[features(r["pitches"], r["beats"], tuple(r["key"]))[k] for k in keys]
-                      for r in human + rows])
+        x = np.array([[f[k] for k in keys] for f in ref_feats + feats])
         y = np.array([0] * len(human) + [1] * len(rows))
         print(" " * 23 + f"two-sample logistic regression, 5-fold CV accuracy: {logistic_cv(x, y):.3f}", flush=True)
     bach = human_melodies(("bach",), n)

@@ -248,11 +248,12 @@ def pick_pitch(predictor: PitchPredictor, key: Key, slot: ChordSlot, strong: int
     if predictor.pitches:
         leap = np.abs(cands - predictor.pitches[-1])
         p = p * np.where(leap > 12, 0.02, 1.0)
-        if at_barline:
-            p = p * np.where(leap >= 9, 0.05, 1.0)
-    if predictor.pitches:  # folk tunes repeat a note about one time in five; more than twice in a row is rare
+        if at_barline:  # no big leaps across bar lines (a sixth at most, and that rarely)
+            p = p * np.where(leap > 9, 0.0, np.where(leap >= 8, 0.05, 1.0))
+    if predictor.pitches:  # folk tunes repeat a note one time in five (more than chord-tone steering leaves);
+        # more than twice in a row is rare
         last = predictor.pitches[-1]
-        again = 0.4 if len(predictor.pitches) >= 2 and predictor.pitches[-2] == last else 1.0
+        again = 0.4 if len(predictor.pitches) >= 2 and predictor.pitches[-2] == last else 1.3
         p = p * np.where(cands == last, again, 1.0)
     if force_pcs is not None and np.isin(pcs, force_pcs).any():
         p = p * np.isin(pcs, force_pcs)
@@ -260,6 +261,9 @@ def pick_pitch(predictor: PitchPredictor, key: Key, slot: ChordSlot, strong: int
         near = np.min(np.abs(cands[:, None] - (lead_in + np.array([-24, -12, 0, 12, 24]))[None, :]), axis=1)
         p = p * np.where((near >= 1) & (near <= 2), 3.0, np.where(near == 0, 0.7, 0.6))
     p = np.maximum(p, 0) ** (1.0 / settings.temperature)
+    if not p.sum() > 0:  # every candidate ruled out (an odd range): the nearest chord tone, then anything
+        near = -np.abs(cands - (predictor.pitches[-1] if predictor.pitches else settings.centre))
+        p = np.exp(near / 3.0) * np.where(in_chord, 1.0, 0.1)
     p = p / p.sum()
     return int(cands[int(rng.choice(len(cands), p=p))])
 
@@ -342,10 +346,10 @@ def compose(model: Model, key: Key, meter: str, bars: int, settings: LineSetting
             previous_chord = old_slots[-1].chord
             continue
         if reuse is not None and reuse[2] == length:
-            # A′: the first half of A again, then a new ending
+            # A′: the opening bar of A again, then a new continuation and ending
             old_notes, old_slots, _ = reuse
             shift = start - old_slots[0].start
-            keep_bars = max(1, length // 2)
+            keep_bars = max(1, length // 4)  # the opening bar returns (antecedent / consequent)
             cut = old_slots[0].start + keep_bars * bar_ticks
             kept = transpose_notes([n for n in old_notes if n.start < cut], shift)
             for n in kept:

@@ -151,8 +151,8 @@ def test_harmonization_fits_the_melody_in_four_uncrossed_parts_with_smooth_voice
         assert hits / total >= 0.7, (seed, hits / total)
         assert all(s >= a >= t > b for s, a, t, b in h.voices.tolist()), seed
         assert harmonized.part("bass") is not None and harmonized.part("chords") is not None
-        _cover, movement = _coverage_from_file(write_midi(harmonized, title="t", provenance=["x"]))
-        assert movement <= 3.5, (seed, movement)  # inner voices: held notes make onsets uneven
+        inner = np.abs(np.diff(h.voices[:, 1:3], axis=0))
+        assert float(inner.mean()) <= 3.0, (seed, float(inner.mean()))  # alto and tenor move mostly by step
 
 
 def test_drumify_follows_the_sources_rhythm():
