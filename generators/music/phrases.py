@@ -229,6 +229,8 @@ class LineSettings:
     legato: float = 0.9
     energy: float = 0.6
     temperature: float = 0.9
+    #: The source's own pitch-class shares (12, summing to 1) when continuing a member's line.
+    pc_profile: np.ndarray | None = None
 
 
 def pick_pitch(predictor: PitchPredictor, key: Key, slot: ChordSlot, strong: int, settings: LineSettings,
@@ -245,6 +247,8 @@ def pick_pitch(predictor: PitchPredictor, key: Key, slot: ChordSlot, strong: int
     if strong:
         p = p * np.where(in_chord, 2.5 if strong == 2 else 1.8, 0.5)
     p = p * np.exp(-0.5 * ((cands - settings.centre) / 6.0) ** 2)
+    if settings.pc_profile is not None:  # the member's own pitch-class habits (their mode, blue notes)
+        p = p * (12 * settings.pc_profile[pcs]) ** 0.8
     if predictor.pitches:
         leap = np.abs(cands - predictor.pitches[-1])
         p = p * np.where(leap > 12, 0.02, 1.0)

@@ -81,8 +81,10 @@ def settings_from(line: list[Note], energy: float = 0.6) -> LineSettings:
     legato = float(np.clip(np.median([n.dur for n in line[:-1]] or [PPQ]) /
                            max(1.0, float(np.median(np.diff([n.start for n in line]) if len(line) > 1 else [PPQ]))),
                            0.5, 1.0))
+    weights = np.bincount(np.array(pitches) % 12, weights=[n.dur for n in line], minlength=12) + 0.02 * sum(
+        n.dur for n in line) / 12
     return LineSettings(max(24, low - 3), min(108, high + 3), centre, density=0.5, legato=legato,
-                        energy=float(np.clip((velocity - 56) / 40, 0.1, 1.0)))
+                        energy=float(np.clip((velocity - 56) / 40, 0.1, 1.0)), pc_profile=weights / weights.sum())
 
 
 def continuation(model: Model, score: Score, bars: int, rng: np.random.Generator) -> tuple[list[Note],
