@@ -257,7 +257,7 @@ def pick_pitch(predictor: PitchPredictor, key: Key, slot: ChordSlot, strong: int
     if predictor.pitches:  # folk tunes repeat a note one time in five (more than chord-tone steering leaves);
         # more than twice in a row is rare
         last = predictor.pitches[-1]
-        again = 0.4 if len(predictor.pitches) >= 2 and predictor.pitches[-2] == last else 1.3
+        again = 0.4 if len(predictor.pitches) >= 2 and predictor.pitches[-2] == last else 1.6
         p = p * np.where(cands == last, again, 1.0)
     if force_pcs is not None and np.isin(pcs, force_pcs).any():
         p = p * np.isin(pcs, force_pcs)
@@ -350,10 +350,11 @@ def compose(model: Model, key: Key, meter: str, bars: int, settings: LineSetting
             previous_chord = old_slots[-1].chord
             continue
         if reuse is not None and reuse[2] == length:
-            # A′: the opening bar of A again, then a new continuation and ending
+            # A′: the opening of A again, then a new continuation and ending
             old_notes, old_slots, _ = reuse
             shift = start - old_slots[0].start
-            keep_bars = max(1, length // 4)  # the opening bar returns (antecedent / consequent)
+            # the opening bar or two return (antecedent / consequent), then a new continuation
+            keep_bars = max(1, length // 4) if rng.random() < 0.5 else max(1, length // 2)
             cut = old_slots[0].start + keep_bars * bar_ticks
             kept = transpose_notes([n for n in old_notes if n.start < cut], shift)
             for n in kept:
