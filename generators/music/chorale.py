@@ -108,7 +108,7 @@ def choose_chords(model: Model, key: Key, line: list[Note], times: list[int], en
             into = np.array([max(blend(cadence, [c], tag)[tonic], blend(cadence, [c], tag)[cv.label(7, "maj")])
                              for c in vocab])
             ending[k - 1] += np.log(into / into.max()) * 0.5
-    score = emit[0] + ending[0] + np.where(np.array(vocab) == tonic, 0.0, -1.5)
+    score = emit[0] + ending[0] + np.where(np.array(vocab) == tonic, 0.0, -4.0)  # open on the tonic
     back = np.zeros((len(times), n_states), dtype=np.int64)
     for k in range(1, len(times)):
         total = score[:, None] + trans
