@@ -158,6 +158,13 @@ def vary_strong(model: Model, score: Score, line: list[Note], rng: np.random.Gen
         start_bar = u * unit
         length = min(unit, score.bars - start_bar)
         first = 1 if u == 0 else 0
+        if u > 0 and u % 2 == 0 and length > 1 and motif:
+            # the motif comes back to open every other phrase, moved to fit the chord there
+            restated = _motif_at(motif, start_bar * bar, out[-1].pitch if out else motif[0].pitch, slots, score)
+            for n in restated:
+                fresh.observe(n.pitch, phrases.strength_at(score.meter, (n.start % bar) // TICKS_PER_UNIT))
+            out.extend(restated)
+            first = 1
         if length - first <= 0:
             continue
         begin = (start_bar + first) * bar
@@ -169,3 +176,14 @@ def vary_strong(model: Model, score: Score, line: list[Note], rng: np.random.Gen
         out.extend(phrases.phrase_line(model, score.key, score.meter, begin, length - first, local, fresh, rhythm,
                                        settings, rng, ending="full" if final or u % 2 else "half", final=final))
     return out
+
+
+def _motif_at(motif: list[Note], start: int, previous: int, slots: list[ChordSlot], score: Score) -> list[Note]:
+    """The motif moved to ``start``, transposed so its first note is a chord tone within a fifth of ``previous``."""
+    slot = phrases.chord_at(slots, start)
+    pcs = slot.pcs(score.key)
+    first = motif[0].pitch
+    options = [s for s in range(-24, 25) if (first + s) % 12 in pcs and abs(first + s - previous) <= 7]
+    shift = min(options, key=lambda s: (abs(s), s)) if options else 0
+    offset = start - (motif[0].start // score.bar_ticks) * score.bar_ticks
+    return [Note(n.start + offset, n.dur, n.pitch + shift, n.vel) for n in motif]

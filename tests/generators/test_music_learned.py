@@ -4,6 +4,7 @@ meters, pickups, swing and the lead's place above the chords."""
 from __future__ import annotations
 
 import io
+import itertools
 import subprocess
 import sys
 
@@ -165,3 +166,16 @@ def test_hostile_midi_is_refused_with_one_line():
     with pytest.raises(GeneratorError) as caught:
         ContinueMusic().generate(spec(bars=4), [bad], 1)
     assert "\n" not in str(caught.value) and len(str(caught.value)) < 200
+
+
+def test_strong_variation_has_no_big_leaps_at_bar_lines_and_brings_the_motif_back():
+    for seed in range(6):
+        source = _round_trip(compose(spec(key="G major", bars=16, genre="folk"), seed))
+        varied = develop.vary_score(source, "strong", np.random.default_rng(seed))
+        line = monophonic(varied.part("melody").notes)
+        bar = varied.bar_ticks
+        leaps = [abs(b.pitch - a.pitch) for a, b in itertools.pairwise(line) if b.start % bar == 0]
+        assert max(leaps) < 9, seed
+        motif = [n.pitch for n in monophonic(source.part("melody").notes) if n.start < bar]
+        again = [n.pitch for n in line if 8 * bar <= n.start < 9 * bar]
+        assert np.diff(again).tolist() == np.diff(motif).tolist(), seed  # bar 9 restates bar 1's intervals
