@@ -84,6 +84,8 @@ def fit(artifact: Artifact | None, files: Mapping[str, bytes], limit: int) -> Fi
     mimes = {f.name: f.mime for f in artifact.files} if artifact else {}
     order = sorted(files, key=lambda n: n != primary)
     out = Fitted({})
+    if artifact is not None:  # what the core already fitted to this platform before signing
+        out.notes.extend(str(n) for n in artifact.facts.get("fitted") or [])
     for name in order:
         data = files[name]
         shown = name
