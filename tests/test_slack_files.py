@@ -77,7 +77,7 @@ async def test_midi_shared_with_a_mention_is_the_riff_source_and_credits_the_upl
 
 async def test_oversized_shared_file_is_refused_before_reading(tmp_path):
     async with slack_stack(tmp_path) as s:
-        shared = s.fake.share("big.mid", "audio/midi", _midi(), size=5 * 1024 * 1024)
+        shared = s.fake.share("big.mid", "audio/midi", _midi(), size=12 * 1024 * 1024)
         await s.send.event(_mention("riff", [shared]), event_id="EvBig")
         [eph] = await s.fake.wait_for("chat.postEphemeral")
         assert "big.mid is too large" in eph.args["text"] and eph.args["user"] == "UANN"

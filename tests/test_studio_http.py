@@ -277,12 +277,13 @@ async def test_upload_goes_with_the_next_command_that_takes_a_file(studio):
     assert command["text"] == f"/riff file:{up['upload']}" and command["upload"] is True and command["job_id"]
     failed = await ann.message("error", job_id=command["job_id"])
     assert "MIDI" in failed["text"]
-    # The core's own limits still apply: a MIDI file over 1 MB is refused with its message.
+    # The core's own limits still apply: /riff takes recordings up to 10 MB, MIDI files up to 1 MB.
     big = FormData()
     big.add_field("file", b"M" * (2 * 1024 * 1024), filename="big.mid", content_type="audio/midi")
     up = await (await ann.browser.session.post("/studio/upload", data=big)).json()
-    refused = await ann.command(await ann.send("/riff action:harmonize", upload=up["upload"]))
-    assert refused["status"]["text"] == "⚠️ file is too large: 2.1 MB (limit 1 MB)"
+    command = await ann.command(await ann.send("/riff action:harmonize", upload=up["upload"]))
+    failed = await ann.message("error", job_id=command["job_id"])
+    assert "MIDI files can be up to 1 MB; this one is 2.1 MB" in failed["text"]
     gone = await ann.send("/riff", upload="u-nope")
     error = await ann.next(lambda e: e["type"] == "error")
     assert error["event"] == gone and "upload the file again" in error["text"]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from bot.catalog.spec import Command, FollowUp, Option, OptionType
 from generators.base import KIND_MUSIC
-from generators.listen._formats import AUDIO_MIMES
+from generators.listen._formats import AUDIO_MIMES, RECORDING_LIMIT
 from generators.music.drums import BEAT_GENRES
 from generators.music.mood import GENRE_ALIASES, GENRES
 from generators.music.score import METERS
 from generators.music.theory import INSTRUMENT_ALIASES, INSTRUMENTS
 
 PROMPT_LIMIT = 1000
-MIDI_LIMIT = 1024 * 1024
 MIDI_MIMES = ("audio/midi", "audio/x-midi", "audio/mid", "application/x-midi", "application/octet-stream")
 PARTS = ("chords", "bass", "drums", "counter-melody", "arpeggio", "pad")
 #: Key examples for help and autocomplete; any tonic and mode is accepted ("Bb lydian").
@@ -107,11 +106,11 @@ COMMANDS = [
     ),
     Command(
         name="riff",
-        description="Your own MIDI file or recording (up to 1 MB): vary, continue, harmonize or drumify it",
+        description="Your own MIDI file (≤ 1 MB) or recording (≤ 60 s): vary, continue, harmonize or drumify it",
         options=(
             Option("file", OptionType.FILE, "Your .mid file, or a recording (WAV, FLAC, OGG, MP3, M4A) to transcribe",
                    required=True, mimes=MIDI_MIMES + tuple(m for m in AUDIO_MIMES if m not in MIDI_MIMES),
-                   max_bytes=MIDI_LIMIT),
+                   max_bytes=RECORDING_LIMIT),  # riff.py refuses MIDI files over 1 MB
             Option("action", OptionType.CHOICE, "What to do with it", default="vary",
                    choices=("vary", "continue", "harmonize", "drumify"), aliases={"harmonise": "harmonize"}),
             Option("bars", OptionType.INTEGER, "Bars to add with action:continue", default=4, min=1, max=16),
