@@ -66,6 +66,7 @@ async def test_exports_and_credits_me(jam_and_outbound):
     assert md.attachments[0].data.decode().startswith("## Credits for this thread")
     mine = await jam.submit_text("/credits me", origin("bob", "e7"))
     assert "What bob contributed" in mine.text and first_line_count(mine.text, "  a") == 2
+    assert mine.private  # only the asker sees it: an opted-out member's list would tie pseudonym to name
 
 
 def first_line_count(text: str, prefix: str) -> int:

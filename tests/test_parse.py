@@ -89,3 +89,37 @@ def test_structured_garbage_raises_only_parse_error(name, pairs, tail):
         parse(text, CAT)
     except ParseError:
         pass
+
+
+def test_midjourney_habits_imagine_and_flags_at_the_end_of_a_prompt():
+    p = parse("/imagine a red fox in the snow --ar 16:9 --seed 7 --style watercolor --no trees, blue --no sun", CAT)
+    assert p.command.name == "sketch"  # the alias resolves to the command it stands for
+    assert p.values["prompt"] == "a red fox in the snow" and p.values["ar"] == "16:9" and p.values["seed"] == 7
+    assert p.values["style"] == "watercolour" and p.values["no"] == "trees, blue, sun"
+    assert parse("/sketch koi —ar 2:1", CAT).values["ar"] == "2:1"  # a phone turned -- into a dash
+    assert parse("/sketch well-known -- friends", CAT).values["prompt"] == "well-known -- friends"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("/sketch koi --chaos 40", "--chaos isn't a flag Jamroom takes; at the end of a prompt use --ar W:H"),
+    ("/sketch koi --ar 5:1", "ar must be one of 1:1, 4:3, 3:4, 3:2, 2:3, 16:9, 9:16, 2:1, 1:2; got '5:1'"),
+    ("/sketch koi --seed", "--seed needs a value"),
+    ("/sketch koi --seed 1 --seed 2", "--seed is given twice"),
+    ("/sketch koi seed:1 --seed 2", "seed is given twice (as an option and as a --flag)"),
+    ("/melody sad --ar 1:1", "/melody takes no --ar"),
+])
+def test_flags_we_do_not_take_are_refused_in_one_line(text, message):
+    with pytest.raises(ParseError) as err:
+        parse(text, CAT)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_leading_choice_word_fills_the_first_option():
+    p = parse('/labels on scope:channel text:"🤖 made with Jamroom {generator}"', CAT)
+    assert p.values["state"] == "on" and p.values["text"] == "🤖 made with Jamroom {generator}"
+    assert parse("/sketch watercolour fox", CAT).values["prompt"] == "watercolour fox"  # prompts keep their words
+
+
+def test_a_typed_file_name_says_to_attach_the_file():
+    with pytest.raises(ParseError, match="attach the file to your message instead of typing its name"):
+        parse("/riff file:<your.mid>", CAT)
