@@ -221,3 +221,14 @@ async def test_like_an_artifact_credits_the_source_pictures_owner(tmp_path):
         assert "ann" in listing.text and "Magenta" in listing.text
     finally:
         await jam.stop()
+
+
+def test_sketch_with_the_painterly_finish_is_trained_media_naming_the_networks():
+    """`/sketch … finish:painterly` runs the style network: the file and the facts say a trained model took part."""
+    plain = sketch("a red fox in the snow at dawn", 11)
+    painted = sketch("a red fox in the snow at dawn", 11, finish="painterly")
+    assert painted.facts["finish"] == "painterly"
+    assert painted.facts["models"] and all(m["learned_from"] for m in painted.facts["models"])
+    assert _source_type(primary(painted)) == TRAINED and _source_type(primary(plain)) == ALGORITHMIC
+    assert primary(painted) != primary(plain)
+    assert Image.open(io.BytesIO(primary(painted))).size == Image.open(io.BytesIO(primary(plain))).size
