@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fake_slack import slack_stack
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
@@ -38,3 +40,23 @@ def test_retry_after_is_read_from_slacks_answer():
                                   headers={"retry-after": ["7"]}, status_code=429)
     assert retry_after(SlackApiError("ratelimited", response)) == 7.0
     assert retry_after(ValueError("x")) is None
+
+
+async def test_a_failing_final_header_edit_never_reposts_the_result(tmp_path):
+    """Issue 13.4: after the result is posted, `chat.update` failing is cosmetic — one result, one run."""
+    async with slack_stack(tmp_path) as s:
+        runs: list[str] = []
+        real = s.jam.pool.run
+
+        async def counted(generator, *args, **kwargs):  # a spy: the real pool still runs it
+            runs.append(generator.name)
+            return await real(generator, *args, **kwargs)
+
+        s.jam.pool.run = counted
+        s.fake.fail["chat.update"] = 1000  # every header edit fails with a 500, the final "done" one too
+        await s.send.command("/echo", "edit me not", trigger="tr-edit", response_url=s.fake.response_url())
+        await s.fake.wait_for("chat.postMessage", timeout=60, blocks=lambda b: bool(b))
+        await s.fake.wait_for("chat.update#500", timeout=60)
+        await asyncio.sleep(2.5)  # longer than a retry's first backoff: a re-queued job would post again
+        results = [c for c in s.fake.of("chat.postMessage") if c.args.get("blocks")]
+        assert len(results) == 1 and runs == ["test.echo"]
