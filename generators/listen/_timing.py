@@ -87,16 +87,20 @@ def _downbeat_contrast(notes: Sequence[Heard], beat: float, beats_per_bar: int) 
     return float(mean[phase] - others.mean()) / (beat + 1e-9), phase
 
 
+#: Compound meters: their counted beat is a dotted quarter.
+COMPOUND = ("6/8", "12/8")
+
+
 def estimate_timing(notes: Sequence[Heard], tempo: float | None, meter: str | None) -> Timing:
     """Tempo, meter and the first downbeat for ``notes`` (sorted by start)."""
     bpm = float(tempo) if tempo else estimate_tempo(notes)
     beat = 60.0 / bpm
     if meter:
         num = METERS.get(meter, (4, 4))[0]
-        count = 2 if meter == "6/8" else num
-        _, phase = _downbeat_contrast(notes, beat * (1.5 if meter == "6/8" else 1.0), count) if notes else (0, 0)
+        count = num // 3 if meter in COMPOUND else num  # 6/8: two dotted-quarter beats, 12/8: four
+        unit = beat * (1.5 if meter in COMPOUND else 1.0)
+        _, phase = _downbeat_contrast(notes, unit, count) if notes else (0, 0)
         chosen = meter
-        unit = beat * (1.5 if meter == "6/8" else 1.0)
     else:
         four, phase4 = _downbeat_contrast(notes, beat, 4) if notes else (0.0, 0)
         three, phase3 = _downbeat_contrast(notes, beat, 3) if notes else (0.0, 0)
@@ -118,7 +122,7 @@ def to_score(notes: Sequence[Heard], timing: Timing, quantize: str, program: int
     grid = QUANTIZE_GRIDS.get(quantize, QUANTIZE_GRIDS["1/16"])
     beat_s = 60.0 / timing.tempo
     meter = timing.meter
-    quarter_s = beat_s * (2.0 / 3.0 if meter == "6/8" else 1.0)  # 6/8: the counted beat is a dotted quarter
+    quarter_s = beat_s * (2.0 / 3.0 if meter in COMPOUND else 1.0)  # 6/8, 12/8: the counted beat is a dotted quarter
     t0 = notes[0].start if notes else 0.0
     offset = -timing.downbeat  # seconds from the start of bar 0 to the first note (a pickup)
 
