@@ -7,7 +7,6 @@ findings.  One server serves the module; each test starts its own threads.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 
 import pytest
@@ -105,7 +104,11 @@ async def test_results_are_described_named_and_pressed_once(server):
         bob = await _member(browser, server, "Bob", url=ann.url)
         await _run(ann, "/sketch a lighthouse on a cliff at night seed:4")
         newest = await _nth_result(ann, 1)
-        await asyncio.sleep(0.3)  # one frame for the scroll the image's load event makes
+        # the scroll follows the picture's load event: wait for the buttons to be in the viewport (or time out)
+        await ann.wait_for_function(
+            """() => { const b = document.querySelectorAll('.msg.result')[1]?.querySelector('.buttons');
+                       if (!b) return false; const r = b.getBoundingClientRect();
+                       return r.top >= 0 && r.bottom <= window.innerHeight; }""", timeout=WAIT_MS)
         box = await newest.locator(".buttons").bounding_box()
         assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= DESKTOP["height"], box
 
@@ -117,7 +120,7 @@ async def test_results_are_described_named_and_pressed_once(server):
         await v2.click()  # a third click in the same burst
         await _nth_result(bob, 2)
         await _nth_result(ann, 2)
-        await asyncio.sleep(1.0)  # a second job, had one been made, would have shown its line by now
+        # a second job from the burst would have been queued (and its line shown) before the first one's result
         for page in (ann, bob):
             lines = await page.locator(".msg.cmdmsg .cmd").all_inner_texts()
             assert lines.count(command) == 1, lines
@@ -192,6 +195,7 @@ async def test_music_roll_lineage_refusals_and_phone(server, tmp_path):
 
         # 11: a too-long prompt is refused with /help's limit, the text stays, and so does the message.
         long_text = "/sketch " + "koi " * 300
+        await ann.clock.install()  # the page's timers run on a clock the test moves, not on the wall clock
         await ann.fill("#command", long_text)
         await ann.press("#command", "Enter")
         notice = ann.locator("#notice")
@@ -199,7 +203,7 @@ async def test_music_roll_lineage_refusals_and_phone(server, tmp_path):
         said = await notice.inner_text()
         assert "limit 1,000" in said, said
         assert await ann.input_value("#command") == long_text
-        await asyncio.sleep(9)  # longer than the old toast lived
+        await ann.clock.fast_forward(60_000)  # a minute: the old toast lived 8 s
         assert await notice.is_visible() and await ann.input_value("#command") == long_text
         assert await ann.locator(".notice-live[role=alert] #notice").count() == 1
         await ann.get_by_role("button", name="Dismiss this message").click()
