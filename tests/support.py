@@ -78,3 +78,20 @@ def make_jam(data: Path, **overrides: Any) -> tuple[Jamroom, RecordingOutbound]:
     outbound = RecordingOutbound()
     jam.outbounds.add(outbound)
     return jam, outbound
+
+
+def midi_line(notes: tuple[int, ...] = (60, 62, 64, 65, 67, 65, 64, 62)) -> bytes:
+    """A one-track MIDI file of quarter notes: a member's riff for upload tests."""
+    import io
+
+    import mido
+
+    song = mido.MidiFile(ticks_per_beat=480)
+    track = mido.MidiTrack()
+    song.tracks.append(track)
+    for note in notes:
+        track.append(mido.Message("note_on", note=note, velocity=80, time=0))
+        track.append(mido.Message("note_off", note=note, velocity=0, time=480))
+    buffer = io.BytesIO()
+    song.save(file=buffer)
+    return buffer.getvalue()

@@ -7,21 +7,11 @@ import os
 import subprocess
 import sys
 
-import mido
 import pytest
+from support import midi_line
 from test_cli import jamroom
 
 from bot.cli.main import COMMANDS, build_parser
-
-
-def _riff(path) -> None:
-    song = mido.MidiFile(ticks_per_beat=480)
-    track = mido.MidiTrack()
-    song.tracks.append(track)
-    for note in (60, 62, 64, 65, 67, 65, 64, 62):
-        track.append(mido.Message("note_on", note=note, velocity=80, time=0))
-        track.append(mido.Message("note_off", note=note, velocity=0, time=480))
-    song.save(path)
 
 
 def test_top_level_help_imports_none_of_the_heavy_parts():
@@ -44,7 +34,7 @@ def test_every_listed_command_is_declared_by_its_module():
 
 
 def test_try_takes_a_file_from_the_shell(tmp_path):
-    _riff(tmp_path / "riff.mid")
+    (tmp_path / "riff.mid").write_bytes(midi_line())
     proc = jamroom("try", "/riff action:harmonize seed:3", "--file", str(tmp_path / "riff.mid"), "--out",
                    str(tmp_path / "out"), "--json", "--member", "ann", data=tmp_path / "d", check=True)
     result = json.loads(proc.stdout)

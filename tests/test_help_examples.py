@@ -10,9 +10,8 @@ from __future__ import annotations
 import io
 import re
 
-import mido
 from PIL import Image
-from support import make_jam, origin
+from support import make_jam, midi_line, origin
 
 from bot.catalog.attach import attach, sniff_mime
 from bot.catalog.help import help_text
@@ -31,18 +30,6 @@ def _png(colour: str, fmt: str = "PNG") -> bytes:
     return buffer.getvalue()
 
 
-def _midi() -> bytes:
-    song = mido.MidiFile(ticks_per_beat=480)
-    track = mido.MidiTrack()
-    song.tracks.append(track)
-    for note in (62, 64, 65, 67, 69, 67, 65, 64):
-        track.append(mido.Message("note_on", note=note, velocity=80, time=0))
-        track.append(mido.Message("note_off", note=note, velocity=0, time=480))
-    buffer = io.BytesIO()
-    song.save(file=buffer)
-    return buffer.getvalue()
-
-
 def _wav() -> bytes:
     import numpy as np
     import soundfile as sf
@@ -53,7 +40,7 @@ def _wav() -> bytes:
     return buffer.getvalue()
 
 
-_FILES = {"png": lambda: _png("teal"), "jpg": lambda: _png("orange", "JPEG"), "mid": _midi, "wav": _wav,
+_FILES = {"png": lambda: _png("teal"), "jpg": lambda: _png("orange", "JPEG"), "mid": midi_line, "wav": _wav,
           # an M4A's bytes are only sniffed and stored at intake; the generator's own tests decode real ones
           "m4a": lambda: b"\0\0\0\x20ftypM4A \0\0\0\0M4A mp42isom" + b"\0" * 64}
 
